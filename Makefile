@@ -1,0 +1,125 @@
+# logjam -- make all | run | check | bench | lint | format | fuzz | install | clean
+# `make run` and `make check` install missing Debian packages first (scripts/install-deps).
+
+PREFIX      ?= /usr/local
+CC          ?= cc
+SCENARIO    ?= scenarios/incident.ini
+
+ERL         ?= erl
+ERLC        ?= erlc
+# Evaluated lazily: on a fresh machine Erlang arrives only once install-deps has run.
+EI_DIR       = $(shell $(ERL) -noshell -eval 'io:format("~s",[code:lib_dir(erl_interface)]),halt().' 2>/dev/null)
+PKGS         = libevent libevent_pthreads jansson inih
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
+
+WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS      ?= -O2 -g
+LJ_CFLAGS    = -std=c11 -D_GNU_SOURCE -D_REENTRANT $(WARN) -I$(EI_DIR)/include $(PKG_CFLAGS) \
+               -DLJ_FIXTURE_DIR='"$(FIXTURE_DIR)"' -DLJ_VERSION='"$(VERSION)"'
+LJ_LIBS      = -L$(EI_DIR)/lib -lei $(PKG_LIBS) -lpthread -lm
+SAN         := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+VERSION     := 0.1.0
+FIXTURE_DIR ?= $(CURDIR)/erlang_fixture/ebin
+
+HARNESS_SRC := $(sort $(wildcard harness/*.c))
+LIB_SRC     := $(filter-out harness/main.c,$(HARNESS_SRC))
+OBJ         := $(HARNESS_SRC:harness/%.c=build/%.o)
+UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+ASAN_OBJ    := $(LIB_SRC:harness/%.c=build/asan/%.o) $(UNIT_SRC:tests/unit/%.c=build/asan/unit_%.o)
+
+ERL_SRC     := $(wildcard erlang_fixture/src/*.erl)
+ERL_BEAM    := $(ERL_SRC:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam)
+ERL_TEST    := $(wildcard erlang_fixture/test/*.erl)
+ERL_TBEAM   := $(ERL_TEST:erlang_fixture/test/%.erl=build/eunit/%.beam)
+ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include
+
+.PHONY: all deps run check unit eunit e2e bench lint format fuzz install clean
+.DELETE_ON_ERROR:
+
+all: bin/logjam fixture
+
+deps:
+	@scripts/install-deps
+
+fixture: $(ERL_BEAM) erlang_fixture/ebin/fixture.app
+
+bin/logjam: $(OBJ)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LJ_LIBS)
+
+build/%.o: harness/%.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: harness/%.c
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/unit_%.o: tests/unit/%.c
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -Iharness $(shell pkg-config --cflags check) -MMD -MP -c -o $@ $<
+
+build/check_logjam: $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LJ_LIBS) $(shell pkg-config --libs check)
+
+erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/include/*.hrl)
+	@mkdir -p erlang_fixture/ebin
+	$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
+
+erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
+	@mkdir -p erlang_fixture/ebin
+	cp $< $@
+
+build/eunit/%.beam: erlang_fixture/test/%.erl
+	@mkdir -p build/eunit
+	$(ERLC) $(ERLC_FLAGS) -pa erlang_fixture/ebin -o build/eunit $<
+
+# The demo: run the incident scenario. Exits 0 when the run itself worked, whatever the verdict.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@bin/logjam run $(SCENARIO) $(ARGS); rc=$$?; \
+	  if [ $$rc -eq 0 ] || [ $$rc -eq 99 ]; then exit 0; else exit $$rc; fi
+
+# Everything a commit must pass: Check unit tests (ASan/UBSan), EUnit, end-to-end on a real node.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit eunit e2e
+
+unit: build/check_logjam
+	ASAN_OPTIONS=detect_leaks=1 build/check_logjam
+
+eunit: fixture $(ERL_TBEAM)
+	$(ERL) -noshell -pa erlang_fixture/ebin -pa build/eunit -eval \
+	  'case eunit:test([list_to_atom(filename:basename(F, ".beam")) || F <- filelib:wildcard("build/eunit/*_tests.beam")], [verbose]) of ok -> halt(0); _ -> halt(1) end.'
+
+e2e: all
+	tests/e2e/run $(E2E)
+
+bench: all
+	@scripts/install-deps --bench
+	bench/run
+
+lint:
+	clang-format --dry-run --Werror harness/*.c harness/*.h tests/unit/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE harness tests/unit
+
+format:
+	clang-format -i harness/*.c harness/*.h tests/unit/*.c
+
+fuzz:
+	tests/fuzz/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/logjam/ebin $(DESTDIR)$(PREFIX)/share/man/man1
+	$(MAKE) --no-print-directory -B bin/logjam FIXTURE_DIR=$(PREFIX)/lib/logjam/ebin
+	install -m 0755 bin/logjam $(DESTDIR)$(PREFIX)/bin/logjam
+	install -m 0644 erlang_fixture/ebin/* $(DESTDIR)$(PREFIX)/lib/logjam/ebin/
+	install -m 0644 man/logjam.1 $(DESTDIR)$(PREFIX)/share/man/man1/logjam.1
+
+clean:
+	rm -rf bin build erlang_fixture/ebin
+
+-include $(wildcard build/*.d build/asan/*.d)

@@ -1,0 +1,42 @@
+/* node.h -- start and stop the fixture node: private HOME and cookie, sys.config from the
+ * scenario, epmd-less loopback distribution, readiness through the probe, parent-death
+ * guards, kill, temp dir removal. */
+#ifndef LJ_NODE_H
+#define LJ_NODE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "probe.h"
+#include "scenario.h"
+
+struct node;
+
+/* Start the fixture node for sc, wait until logjam_probe:hello() reports the fixture's HTTP
+ * port (deadline sc->boot_timeout_us). fixture_ebin: the directory of the fixture's .beam
+ * files. Returns NULL with one line in err when the node does not come up (the node's own
+ * last error line included); nothing is left running and the temp dir is gone. */
+struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err);
+
+/* Open another probe connection to the node (each thread its own), alive name unique. */
+struct probe *node_probe(struct node *n, const char *role, char *err);
+
+const struct hello *node_hello(const struct node *n);
+pid_t node_pid(const struct node *n);
+int node_dist_port(const struct node *n);
+const char *node_dir(const struct node *n); /* private temp dir (HOME) */
+
+/* True while the OS process lives (waitpid WNOHANG); reaps it when it has exited and keeps
+ * its status for node_exit_reason. */
+bool node_alive(struct node *n);
+/* "exited with status 1" / "killed by signal 9": why the node is gone; "" while alive. */
+const char *node_exit_reason(const struct node *n);
+
+/* Kill the node at once (SIGKILL to its process group). */
+void node_kill(struct node *n);
+
+/* Stop gracefully (init:stop via the probe, closing its stdin), SIGKILL after grace_ms,
+ * reap, remove the temp dir, free. Safe with NULL. */
+void node_stop(struct node *n, unsigned grace_ms);
+
+#endif

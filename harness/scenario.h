@@ -1,0 +1,125 @@
+/* scenario.h -- the validated description of one run: INI file (inih) + --set overrides.
+ *
+ * struct scenario is plain data shared by every module; it is declared here only. The key
+ * table in scenario.c (name, type, default, help) drives the parser, `logjam --help`, and the
+ * `settings` block of the JSON summary. */
+#ifndef LJ_SCENARIO_H
+#define LJ_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gate.h"
+#include "util.h"
+
+#define SCENARIO_PATH_LEN 1024
+#define SCENARIO_REQUEST_LEN 1024
+#define SCENARIO_MAX_STAGES 32
+#define SCENARIO_MAX_OVERRIDES 64
+#define SCENARIO_MAX_GATES 64
+#define SCENARIO_MAX_LINE 4096 /* longer lines are an error, never truncated silently */
+
+/* An integer setting that may also be the atom `undefined` (lager's async_threshold). */
+#define SCENARIO_UNDEFINED (-1)
+
+enum pool_mode { POOL_SPAWN = 0, POOL_BOUNDED };
+enum logger_backend { BACKEND_FIXTURE = 0, BACKEND_LAGER, BACKEND_OTP };
+/* Syslog levels, lager's and OTP logger's names, most verbose first. */
+enum log_level {
+    LEVEL_DEBUG = 0,
+    LEVEL_INFO,
+    LEVEL_NOTICE,
+    LEVEL_WARNING,
+    LEVEL_ERROR,
+    LEVEL_CRITICAL,
+    LEVEL_ALERT,
+    LEVEL_EMERGENCY,
+    LEVEL_NONE
+};
+
+struct stage {
+    uint64_t duration_us;
+    double rate; /* target req/s at the end of the stage; linear from the previous target */
+};
+
+struct scenario {
+    char path[SCENARIO_PATH_LEN]; /* file it was read from ("" for defaults only) */
+    char name[128];               /* basename without .ini */
+
+    /* [run] */
+    uint64_t duration_us;        /* load phase, including the ramp */
+    uint64_t recovery_us;        /* watch the drain after load stops */
+    uint64_t baseline_us;        /* samples with no load before the load phase */
+    uint64_t sample_interval_us; /* snapshot period */
+    uint64_t node_memory_limit;  /* safety cap in bytes; 0 = half the machine's RAM */
+    uint64_t boot_timeout_us;    /* node start deadline */
+    char diagnose_at[128];       /* "peak" (default), "never", or "METRIC OP VALUE" */
+
+    /* [load] */
+    unsigned connections;
+    unsigned threads;           /* event loops */
+    double rate;                /* req/s; 0 = closed loop */
+    uint64_t ramp_us;           /* linear rate ramp from 0 at the start of the load phase */
+    struct stage stages[SCENARIO_MAX_STAGES]; /* optional: replaces rate/ramp when nstages > 0 */
+    unsigned nstages;
+    char request[SCENARIO_REQUEST_LEN]; /* path and query, e.g. /work?logs=10&level=debug */
+    uint64_t client_timeout_us; /* the client gives up, closes, reconnects */
+
+    /* [pool] */
+    enum pool_mode pool_mode;
+    unsigned pool_size;  /* bounded: long-lived workers */
+    unsigned acceptors;  /* listener acceptor processes */
+
+    /* [logger] */
+    enum logger_backend backend;
+    enum log_level level;
+    int64_t async_threshold;        /* SCENARIO_UNDEFINED = `undefined` (always sync) */
+    int64_t async_threshold_window; /* SCENARIO_UNDEFINED = default 20% of threshold */
+    int64_t killer_hwm;             /* SCENARIO_UNDEFINED = no killer */
+    uint64_t killer_reinstall_after_us;
+    uint64_t write_cost_us;         /* simulated slow disk per line (fixture backend) */
+    /* OTP logger overload protection (backend = otp), defaults as OTP 25's. */
+    int64_t sync_mode_qlen, drop_mode_qlen, flush_qlen;
+    bool burst_limit_enable;
+    int64_t burst_limit_max_count;
+    uint64_t burst_limit_window_time_us;
+    bool overload_kill_enable;
+    int64_t overload_kill_qlen;
+    uint64_t overload_kill_mem_size;
+    int64_t overload_kill_restart_after_ms; /* SCENARIO_UNDEFINED = infinity */
+    char sys_config[SCENARIO_PATH_LEN]; /* user's own sys.config, "" = none */
+
+    /* [gates] */
+    struct gate gates[SCENARIO_MAX_GATES];
+    unsigned ngates;
+};
+
+/* Fill sc with every default. */
+void scenario_defaults(struct scenario *sc);
+
+/* Read path (NULL: defaults only), then apply overrides ("section.key=value", in order),
+ * then validate the whole scenario (cross-key rules, every gate). On error returns -1 and
+ * err holds one line "file:line: what (did you mean 'x'?)" or "--set section.key=value: what";
+ * the caller exits 104. */
+int scenario_load(struct scenario *sc, const char *path, const char *const *overrides,
+                  unsigned noverrides, char *err);
+
+/* Apply one "section.key=value" override; -1 with err on unknown key or bad value. */
+int scenario_set(struct scenario *sc, const char *assignment, char *err);
+
+/* Call fn for every key with its effective value formatted as in a scenario file
+ * ("250ms", "undefined", "spawn"). Drives the JSON `settings` block. */
+void scenario_foreach(const struct scenario *sc,
+                      void (*fn)(const char *section, const char *key, const char *value,
+                                 void *arg),
+                      void *arg);
+
+/* Print the key reference (section, key, default, help) for --help and the man page. */
+void scenario_print_keys(FILE *out);
+
+const char *scenario_level_name(enum log_level l);
+const char *scenario_backend_name(enum logger_backend b);
+const char *scenario_pool_name(enum pool_mode m);
+
+#endif

@@ -1,0 +1,32 @@
+/* units.h -- parse and format durations, sizes, rates and percentages. */
+#ifndef LJ_UNITS_H
+#define LJ_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Each parser accepts surrounding blanks, rejects anything else, overflow and negatives,
+ * and returns 0 on success, -1 on error (out untouched). */
+
+/* Durations: "250ms", "1.5s", "2m", "1h", "10us"; a bare number means seconds. */
+int units_parse_duration(const char *s, uint64_t *out_us);
+
+/* Sizes: "64KiB" "256MiB" "1GiB" (1024^n), "1kB" "1MB" "1GB" (1000^n), "B" or bare = bytes. */
+int units_parse_size(const char *s, uint64_t *out_bytes);
+
+/* Rates: "6000/s", "100/m", bare number = per second. Result in requests per second. */
+int units_parse_rate(const char *s, double *out_per_s);
+
+/* Percentages: "2%" -> 0.02. */
+int units_parse_percent(const char *s, double *out_fraction);
+
+/* Non-negative integers with no unit, up to max. */
+int units_parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/* Formatting into buf (always NUL-terminated); returns buf. Shortest exact unit where possible:
+ * 250000 -> "250ms", 1500000 -> "1.5s"; sizes in IEC units: 268435456 -> "256MiB". */
+char *units_format_duration(uint64_t us, char *buf, size_t len);
+char *units_format_size(uint64_t bytes, char *buf, size_t len);
+char *units_format_rate(double per_s, char *buf, size_t len);
+
+#endif
