@@ -53,8 +53,8 @@ enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned t
 enum probe_status probe_diagnose(struct probe *p, unsigned top_n, json_t **out,
                                  unsigned timeout_ms, char *err);
 
-/* Any M:F(Args) where args is an encoded list (no version byte); the reply term, decoded to
- * JSON as above. For tests and tools. */
+/* Any M:F(Args) where args is an encoded list (no version byte; NULL = []); the reply term,
+ * decoded to JSON as above. */
 enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
                              const char *args, int argslen, json_t **out, unsigned timeout_ms,
                              char *err);

@@ -1,0 +1,192 @@
+/* explain.c -- turn a probe diagnosis into one paragraph in the incident author's terms,
+ * from a table of known stuck patterns; unknown groups are still reported by count. */
+#include "explain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A known way for a process to be stuck. A group matches when one of its frames contains
+ * `frame` and (if set) one of its frames contains `also`. Order matters: first match wins. */
+static const struct pattern {
+    const char *name;
+    const char *frame;
+    const char *also;
+    const char *says; /* what the processes are doing, for the paragraph */
+} patterns[] = {
+    {"sync log call", "gen_event:rpc/2", NULL,
+     "blocked in a synchronous log call (gen_event:sync_notify -> gen_event:rpc/2)"},
+    {"sync log call", "lager:do_log_impl", "gen:do_call", "blocked in lager's sync_notify"},
+    {"sync log call", "logger_olp:call", NULL,
+     "blocked in a synchronous OTP logger call (logger_olp:call)"},
+    {"bounded pool queue", "fx_pool:", NULL, "waiting for a worker of the bounded pool"},
+    {"io request", "io:execute_request", NULL, "waiting on an io request (io:execute_request)"},
+    {"io request", "io:wait_io_mon_reply", NULL, "waiting on an io server reply"},
+    {"gen call to a busy process", "gen:do_call/4", NULL,
+     "waiting in a synchronous call (gen:do_call/4)"},
+};
+
+static bool stack_has(const json_t *stack, const char *needle)
+{
+    size_t i;
+    const json_t *f;
+    json_array_foreach(stack, i, f)
+    {
+        if (json_is_string(f) && strstr(json_string_value(f), needle))
+            return true;
+    }
+    return false;
+}
+
+static const struct pattern *match(const json_t *stack)
+{
+    for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
+        const struct pattern *p = &patterns[i];
+        if (stack_has(stack, p->frame) && (!p->also || stack_has(stack, p->also)))
+            return p;
+    }
+    return NULL;
+}
+
+const char *explain_pattern(const json_t *stack, const char *waiting_on)
+{
+    (void)waiting_on;
+    const struct pattern *p = match(stack);
+    return p ? p->name : NULL;
+}
+
+static long long jint(const json_t *o, const char *k)
+{
+    const json_t *v = json_object_get(o, k);
+    return json_is_integer(v) ? (long long)json_integer_value(v)
+                              : (json_is_real(v) ? (long long)json_real_value(v) : 0);
+}
+
+/* "gen:do_call/4 <- gen_event:rpc/2 <- fx_log:log/4" from the first frames. */
+static void stack_text(const json_t *stack, char *buf, size_t len)
+{
+    size_t i, o = 0;
+    const json_t *f;
+    buf[0] = '\0';
+    json_array_foreach(stack, i, f)
+    {
+        if (i >= 4 || !json_is_string(f))
+            break;
+        int n = snprintf(buf + o, len - o, "%s%s", i ? " <- " : "", json_string_value(f));
+        if (n < 0 || (size_t)n >= len - o)
+            break;
+        o += (size_t)n;
+    }
+}
+
+static void commas(long long x, char *buf, size_t len)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%lld", x);
+    size_t n = strlen(raw), o = 0;
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        buf[o++] = raw[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n && raw[i] != '-')
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+}
+
+char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const struct results *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    long long total = jint(doc, "process_count");
+    const json_t *groups = json_object_get(doc, "by_stack");
+    const json_t *logger = json_object_get(doc, "logger");
+    char a[32], b[32], st[512];
+    commas(total, a, sizeof a);
+
+    /* The largest group that matches a known pattern, and the stuck total per pattern. */
+    const json_t *best = NULL;
+    const struct pattern *best_p = NULL;
+    long long stuck = 0;
+    size_t i;
+    const json_t *g;
+    json_array_foreach(groups, i, g)
+    {
+        const struct pattern *p = match(json_object_get(g, "stack"));
+        if (!p)
+            continue;
+        if (!best_p || strcmp(p->name, best_p->name) == 0)
+            stuck += jint(g, "count");
+        if (!best) {
+            best = g;
+            best_p = p;
+        }
+    }
+    long long floor = total / 20 > 100 ? total / 20 : 100;
+    if (!best || stuck < floor) {
+        const json_t *top = json_array_get(groups, 0);
+        fprintf(f, "Nothing is stuck: no known blocking pattern holds a significant share of the "
+                    "%s processes",
+                a);
+        if (top) {
+            stack_text(json_object_get(top, "stack"), st, sizeof st);
+            commas(jint(top, "count"), b, sizeof b);
+            fprintf(f, " (the largest group, %s processes, is in %s)", b, st);
+        }
+        fputc('.', f);
+    } else {
+        const char *target = json_string_value(json_object_get(best, "waiting_on"));
+        stack_text(json_object_get(best, "stack"), st, sizeof st);
+        commas(stuck, b, sizeof b);
+        fprintf(f, "%.0f%% of %s processes (%s) are %s, in %s", total ? 100.0 * (double)stuck / (double)total : 0, a, b,
+                best_p->says, st);
+        if (target) {
+            long long q = jint(best, "target_queue");
+            fprintf(f, ", waiting on %s", target);
+            if (!q && logger && strstr(best_p->name, "log"))
+                q = jint(logger, "queue_len");
+            if (q) {
+                commas(q, b, sizeof b);
+                fprintf(f, " (mailbox %s)", b);
+            }
+        }
+        fputc('.', f);
+        if (strcmp(best_p->name, "sync log call") == 0 && sc) {
+            if (sc->backend != BACKEND_OTP && sc->async_threshold == SCENARIO_UNDEFINED)
+                fprintf(f, " async_threshold = undefined makes every log call synchronous.");
+            else if (sc->backend != BACKEND_OTP && r && r->has_sync_first)
+                fprintf(f,
+                        " The logger switched to sync at %.1f s (queue > async_threshold %lld) "
+                        "and was sync %.0f%% of the time; in sync mode each blocked caller "
+                        "keeps one message in the queue, so it stays above the window "
+                        "(%lld) and never switches back while callers keep coming.",
+                        r->sync_first, (long long)sc->async_threshold, r->sync_share * 100,
+                        (long long)(sc->async_threshold -
+                                    (sc->async_threshold_window == SCENARIO_UNDEFINED
+                                         ? sc->async_threshold / 5
+                                         : sc->async_threshold_window)));
+            if (sc->pool_mode == POOL_SPAWN)
+                fprintf(f, " The spawn pool gives every request a new process, so the pile-up "
+                           "grows with the load.");
+        }
+    }
+    /* Unknown patterns are never hidden: the next largest unmatched group by count. */
+    json_array_foreach(groups, i, g)
+    {
+        if (match(json_object_get(g, "stack")))
+            continue;
+        long long n = jint(g, "count");
+        if (n < floor)
+            break;
+        stack_text(json_object_get(g, "stack"), st, sizeof st);
+        commas(n, b, sizeof b);
+        fprintf(f, " Also %s processes in %s (no known pattern).", b, st);
+        break;
+    }
+    if (json_is_true(json_object_get(doc, "partial")))
+        fprintf(f, " (Partial: the scan hit its time budget after %lld processes.)",
+                jint(doc, "scanned"));
+    fclose(f);
+    return text;
+}

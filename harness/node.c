@@ -1,0 +1,472 @@
+/* node.c -- start and stop the fixture node: private HOME and cookie, sys.config from the
+ * scenario, epmd-less loopback distribution, readiness through the probe, parent-death
+ * guards (PR_SET_PDEATHSIG, stdin watchdog, janitor), kill, temp dir removal. */
+#include "node.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define NODE_COOKIE_BYTES 24 /* 192 bits from getrandom */
+#define NODE_POLL_US 50000
+
+struct node {
+    pid_t pid;        /* erl (then beam.smp after exec), leader of its own process group */
+    pid_t janitor;    /* cleans up if logjam dies without doing it */
+    int stdin_fd;     /* write end of the node's stdin: closing it halts the node */
+    int janitor_fd;   /* write end of the janitor's pipe */
+    int dist_port;
+    bool exited;
+    int status;
+    char dir[256];
+    char cookie[2 * NODE_COOKIE_BYTES + 1];
+    char alive[32];
+    char reason[128];
+    struct hello hello;
+};
+
+static int free_loopback_port(void)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t len = sizeof sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static int write_file(const char *dir, const char *name, const char *text, int mode)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    int rc = close(fd);
+    return (n == (ssize_t)len && rc == 0) ? 0 : -1;
+}
+
+static const char *erl_int(int64_t v, char *buf, size_t len)
+{
+    if (v == SCENARIO_UNDEFINED)
+        snprintf(buf, len, "undefined");
+    else
+        snprintf(buf, len, "%lld", (long long)v);
+    return buf;
+}
+
+/* The fixture's sys.config, from the scenario. Keys: erlang_fixture/src/fixture.app.src. */
+static char *node_sys_config(const struct scenario *sc, const char *dir)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    char a[32], b[32], c[32], d[32];
+    if (!f)
+        return NULL;
+    fprintf(f,
+            "[{fixture, [\n"
+            "  {listen_ip, {127,0,0,1}}, {listen_port, 0}, {acceptors, %u},\n"
+            "  {pool_mode, %s}, {pool_size, %u},\n"
+            "  {logger_backend, %s}, {log_level, %s},\n"
+            "  {async_threshold, %s}, {async_threshold_window, %s},\n"
+            "  {killer_hwm, %s}, {killer_reinstall_after, %llu},\n"
+            "  {write_cost_us, %llu}, {log_file, \"%s/fixture.log\"},\n",
+            sc->acceptors, scenario_pool_name(sc->pool_mode), sc->pool_size,
+            scenario_backend_name(sc->backend), scenario_level_name(sc->level),
+            erl_int(sc->async_threshold, a, sizeof a),
+            erl_int(sc->async_threshold_window, b, sizeof b), erl_int(sc->killer_hwm, c, sizeof c),
+            (unsigned long long)(sc->killer_reinstall_after_us / 1000),
+            (unsigned long long)sc->write_cost_us, dir);
+    fprintf(f,
+            "  {sync_mode_qlen, %lld}, {drop_mode_qlen, %lld}, {flush_qlen, %lld},\n"
+            "  {burst_limit_enable, %s}, {burst_limit_max_count, %lld},\n"
+            "  {burst_limit_window_time, %llu},\n"
+            "  {overload_kill_enable, %s}, {overload_kill_qlen, %lld},\n"
+            "  {overload_kill_mem_size, %llu}, {overload_kill_restart_after, %s}\n"
+            " ]},\n"
+            " {kernel, [{inet_dist_use_interface, {127,0,0,1}}]}\n"
+            "].\n",
+            (long long)sc->sync_mode_qlen, (long long)sc->drop_mode_qlen,
+            (long long)sc->flush_qlen, sc->burst_limit_enable ? "true" : "false",
+            (long long)sc->burst_limit_max_count,
+            (unsigned long long)(sc->burst_limit_window_time_us / 1000),
+            sc->overload_kill_enable ? "true" : "false", (long long)sc->overload_kill_qlen,
+            (unsigned long long)sc->overload_kill_mem_size,
+            sc->overload_kill_restart_after_ms == SCENARIO_UNDEFINED
+                ? "infinity"
+                : erl_int(sc->overload_kill_restart_after_ms, d, sizeof d));
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* The janitor: a forked copy of logjam (no exec) that waits on a pipe. If logjam dies
+ * without saying "done" (kill -9), it kills the node's process group and removes the temp
+ * dir, so nothing of the run is left behind on any exit path. */
+static void janitor_main(int rfd, pid_t node_pgid, const char *dir)
+{
+    char c = 0;
+    signal(SIGINT, SIG_IGN); /* Ctrl-C is logjam's to handle, not ours */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    ssize_t n;
+    do
+        n = read(rfd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && c == 'd')
+        _exit(0);
+    kill(-node_pgid, SIGKILL);
+    for (int i = 0; i < 100; i++) { /* the node may still be writing its files */
+        if (lj_rmtree(dir) == 0)
+            break;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    _exit(0);
+}
+
+static void close_other_fds(int keep1, int keep2)
+{
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int fd = 3; fd < max; fd++)
+        if (fd != keep1 && fd != keep2)
+            close(fd);
+}
+
+/* Last non-empty line of the node's log (where it explains why it did not start). */
+static void last_log_line(const char *dir, char *out, size_t len)
+{
+    char path[512], line[512];
+    snprintf(path, sizeof path, "%s/node.log", dir);
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0])
+            snprintf(out, len, "%s", line);
+    }
+    fclose(f);
+}
+
+static void node_note_exit(struct node *n)
+{
+    if (WIFEXITED(n->status))
+        snprintf(n->reason, sizeof n->reason, "exited with status %d", WEXITSTATUS(n->status));
+    else if (WIFSIGNALED(n->status))
+        snprintf(n->reason, sizeof n->reason, "killed by signal %d (%s)", WTERMSIG(n->status),
+                 strsignal(WTERMSIG(n->status)));
+}
+
+bool node_alive(struct node *n)
+{
+    if (!n || n->exited)
+        return false;
+    pid_t r = waitpid(n->pid, &n->status, WNOHANG);
+    if (r == n->pid || (r < 0 && errno == ECHILD)) {
+        n->exited = true;
+        node_note_exit(n);
+        return false;
+    }
+    return true;
+}
+
+const char *node_exit_reason(const struct node *n)
+{
+    return n->exited ? n->reason : "";
+}
+
+static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd, char *err)
+{
+    char name[64], port[16], pa[1024], config[512], log[512], home[300];
+    snprintf(name, sizeof name, "fx%s@127.0.0.1", n->alive + 2);
+    snprintf(port, sizeof port, "%d", n->dist_port);
+    snprintf(pa, sizeof pa, "%s", fixture_ebin);
+    snprintf(config, sizeof config, "%s/sys", n->dir);
+    snprintf(log, sizeof log, "%s/node.log", n->dir);
+    snprintf(home, sizeof home, "%s", n->dir);
+    char *argv[] = {"erl",
+                    "-noshell",
+                    "-name",
+                    name,
+                    "-start_epmd",
+                    "false",
+                    "-erl_epmd_port",
+                    port,
+                    "-kernel",
+                    "inet_dist_use_interface",
+                    "{127,0,0,1}",
+                    "+P",
+                    "4194304",
+                    "-pa",
+                    pa,
+                    "-config",
+                    config,
+                    "-s",
+                    "fx_boot",
+                    "start",
+                    NULL};
+    int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (logfd < 0) {
+        lj_err(err, "cannot create %s: %s", log, strerror(errno));
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        lj_err(err, "fork: %s", strerror(errno));
+        close(logfd);
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0); /* Ctrl-C at the terminal is for logjam, which then stops the node */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
+        dup2(stdin_rfd, 0);
+        dup2(logfd, 1);
+        dup2(logfd, 2);
+        close_other_fds(-1, -1);
+        setenv("HOME", home, 1);
+        setenv("ERL_CRASH_DUMP_SECONDS", "0", 1); /* a dump of 100k processes fills disks */
+        unsetenv("ERL_FLAGS");
+        unsetenv("ERL_AFLAGS");
+        unsetenv("ERL_ZFLAGS");
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        execvp("erl", argv);
+        dprintf(2, "cannot run erl: %s (is erlang-nox installed?)\n", strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid); /* both sides, so no race with kill(-pgid) */
+    close(logfd);
+    return pid;
+}
+
+struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err)
+{
+    struct node *n = calloc(1, sizeof *n);
+    unsigned char rnd[NODE_COOKIE_BYTES];
+    int in_pipe[2] = {-1, -1}, jan_pipe[2] = {-1, -1};
+    char *sys = NULL, why[LJ_ERR_LEN];
+    const char *tmp = getenv("TMPDIR");
+
+    if (!n) {
+        lj_err(err, "out of memory");
+        return NULL;
+    }
+    n->pid = n->janitor = -1;
+    n->stdin_fd = n->janitor_fd = -1;
+    snprintf(n->dir, sizeof n->dir, "%s/logjam.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(n->dir)) { /* mkdtemp creates it 0700 */
+        lj_err(err, "cannot create a temp dir in %s: %s", tmp && *tmp ? tmp : "/tmp",
+               strerror(errno));
+        n->dir[0] = '\0';
+        goto fail;
+    }
+    if (lj_random(rnd, sizeof rnd) < 0) {
+        lj_err(err, "getrandom: %s", strerror(errno));
+        goto fail;
+    }
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(n->cookie + 2 * i, 3, "%02X", rnd[i]);
+    snprintf(n->alive, sizeof n->alive, "lj%02x%02x%02x%02x", rnd[0] ^ rnd[5], rnd[1] ^ rnd[6],
+             rnd[2] ^ rnd[7], rnd[3] ^ rnd[8]);
+    if (write_file(n->dir, ".erlang.cookie", n->cookie, 0400) < 0) {
+        lj_err(err, "cannot write the cookie in %s: %s", n->dir, strerror(errno));
+        goto fail;
+    }
+    sys = node_sys_config(sc, n->dir);
+    if (!sys || write_file(n->dir, "sys.config", sys, 0600) < 0) {
+        lj_err(err, "cannot write %s/sys.config: %s", n->dir, strerror(errno));
+        goto fail;
+    }
+    n->dist_port = free_loopback_port();
+    if (n->dist_port < 0) {
+        lj_err(err, "no free loopback port: %s", strerror(errno));
+        goto fail;
+    }
+    if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(jan_pipe, O_CLOEXEC) < 0) {
+        lj_err(err, "pipe: %s", strerror(errno));
+        goto fail;
+    }
+    n->pid = spawn_node(n, fixture_ebin, in_pipe[0], err);
+    if (n->pid < 0)
+        goto fail;
+    close(in_pipe[0]);
+    in_pipe[0] = -1;
+    n->stdin_fd = in_pipe[1];
+    in_pipe[1] = -1;
+
+    n->janitor = fork();
+    if (n->janitor == 0) {
+        close_other_fds(jan_pipe[0], -1);
+        janitor_main(jan_pipe[0], n->pid, n->dir);
+    }
+    if (n->janitor < 0) {
+        lj_err(err, "fork: %s", strerror(errno));
+        goto fail;
+    }
+    close(jan_pipe[0]);
+    jan_pipe[0] = -1;
+    n->janitor_fd = jan_pipe[1];
+    jan_pipe[1] = -1;
+
+    /* Readiness: the distribution port answers, then hello() reports the HTTP port. */
+    uint64_t deadline = now_us() + sc->boot_timeout_us;
+    struct probe *p = NULL;
+    why[0] = '\0';
+    while (now_us() < deadline) {
+        if (!node_alive(n)) {
+            char line[256];
+            last_log_line(n->dir, line, sizeof line);
+            lj_err(err, "the node did not start: %s%s%s", n->reason, line[0] ? ": " : "", line);
+            goto fail;
+        }
+        if (!p)
+            p = node_probe(n, "boot", why);
+        if (p) {
+            enum probe_status st = probe_hello(p, &n->hello, 1000, why);
+            if (st == PROBE_OK && n->hello.fixture_port > 0)
+                break;
+            if (st == PROBE_ERROR || st == PROBE_BADRPC) {
+                probe_close(p);
+                p = NULL;
+            }
+        }
+        struct timespec ts = {0, NODE_POLL_US * 1000};
+        nanosleep(&ts, NULL);
+    }
+    probe_close(p);
+    if (n->hello.fixture_port <= 0) {
+        char line[256];
+        last_log_line(n->dir, line, sizeof line);
+        lj_err(err, "the node did not become ready within %.0f s (%s)%s%s",
+               (double)sc->boot_timeout_us / 1e6, why[0] ? why : "no answer",
+               line[0] ? "; its log says: " : "", line);
+        goto fail;
+    }
+    free(sys);
+    return n;
+fail:
+    free(sys);
+    for (int i = 0; i < 2; i++) {
+        if (in_pipe[i] >= 0)
+            close(in_pipe[i]);
+        if (jan_pipe[i] >= 0)
+            close(jan_pipe[i]);
+    }
+    node_stop(n, 0);
+    return NULL;
+}
+
+struct probe *node_probe(struct node *n, const char *role, char *err)
+{
+    char alive[64];
+    snprintf(alive, sizeof alive, "%s_%s", n->alive, role);
+    return probe_connect(alive, n->cookie, n->dist_port, 2000, err);
+}
+
+const struct hello *node_hello(const struct node *n)
+{
+    return &n->hello;
+}
+
+pid_t node_pid(const struct node *n)
+{
+    return n->pid;
+}
+
+int node_dist_port(const struct node *n)
+{
+    return n->dist_port;
+}
+
+const char *node_dir(const struct node *n)
+{
+    return n->dir;
+}
+
+void node_kill(struct node *n)
+{
+    if (n && n->pid > 0)
+        kill(-n->pid, SIGKILL);
+}
+
+void node_stop(struct node *n, unsigned grace_ms)
+{
+    if (!n)
+        return;
+    if (n->pid > 0) {
+        if (node_alive(n) && grace_ms > 0) {
+            /* init:stop() through the probe; closing stdin (the watchdog) backs it up. */
+            char err[LJ_ERR_LEN];
+            struct probe *p = node_probe(n, "stop", err);
+            if (p) {
+                json_t *reply = NULL;
+                probe_call(p, "init", "stop", NULL, 0, &reply, 1000, err);
+                json_decref(reply);
+                probe_close(p);
+            }
+        }
+        if (n->stdin_fd >= 0) {
+            close(n->stdin_fd);
+            n->stdin_fd = -1;
+        }
+        uint64_t deadline = now_us() + (uint64_t)grace_ms * 1000;
+        while (node_alive(n) && now_us() < deadline) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        kill(-n->pid, SIGKILL); /* the node's whole group: beam and erl_child_setup */
+        if (!n->exited) {
+            while (waitpid(n->pid, &n->status, 0) < 0 && errno == EINTR)
+                ;
+            n->exited = true;
+            node_note_exit(n);
+        }
+    }
+    if (n->stdin_fd >= 0)
+        close(n->stdin_fd);
+    if (n->dir[0])
+        lj_rmtree(n->dir);
+    if (n->janitor_fd >= 0) {
+        ssize_t w = write(n->janitor_fd, "d", 1);
+        (void)w;
+        close(n->janitor_fd);
+    }
+    if (n->janitor > 0)
+        while (waitpid(n->janitor, NULL, 0) < 0 && errno == EINTR)
+            ;
+    free(n);
+}

@@ -1,0 +1,488 @@
+/* probe.c -- the C node (libei): connect to the target over loopback distribution, call
+ * logjam_probe with a deadline, decode its replies. */
+#include "probe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ei.h>
+
+#include "util.h"
+
+struct probe {
+    ei_cnode ec;
+    int fd;
+    bool pending; /* a call was sent and its reply has not been read yet */
+    char pending_fun[32];
+};
+
+static pthread_once_t ei_once = PTHREAD_ONCE_INIT;
+static int ei_init_rc;
+
+static void probe_ei_init(void)
+{
+    ei_init_rc = ei_init();
+}
+
+struct probe *probe_connect(const char *alive, const char *cookie, int port,
+                            unsigned timeout_ms, char *err)
+{
+    struct probe *p = NULL;
+    char nodename[MAXNODELEN];
+    struct in_addr addr;
+
+    pthread_once(&ei_once, probe_ei_init);
+    if (ei_init_rc != 0) {
+        lj_err(err, "ei_init failed");
+        return NULL;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        lj_err(err, "out of memory");
+        return NULL;
+    }
+    p->fd = -1;
+    snprintf(nodename, sizeof nodename, "%s@127.0.0.1", alive);
+    inet_pton(AF_INET, "127.0.0.1", &addr);
+    /* creation: any value >= 4 is used as is; time-derived so reconnects differ. */
+    unsigned creation = (unsigned)(now_us() & 0xffffff) | 4u;
+    if (ei_connect_xinit(&p->ec, "127.0.0.1", alive, nodename, (Erl_IpAddr)&addr, cookie,
+                         creation) < 0) {
+        lj_err(err, "ei_connect_xinit failed (erl_errno %d)", erl_errno);
+        goto fail;
+    }
+    p->fd = ei_connect_host_port_tmo(&p->ec, "127.0.0.1", port, timeout_ms);
+    if (p->fd < 0) {
+        int e = erl_errno;
+        lj_err(err, "cannot connect to the node at 127.0.0.1:%d: %s", port,
+               e == EIO ? "refused or wrong cookie" : strerror(e));
+        goto fail;
+    }
+    return p;
+fail:
+    free(p);
+    return NULL;
+}
+
+void probe_close(struct probe *p)
+{
+    if (!p)
+        return;
+    if (p->fd >= 0)
+        ei_close_connection(p->fd);
+    free(p);
+}
+
+/* Wait for the reply to the call in flight until deadline_us; on success x holds the whole
+ * message and *index points at Reply inside {rex, Reply}. */
+static enum probe_status probe_wait(struct probe *p, ei_x_buff *x, int *index,
+                                    uint64_t deadline_us, char *err)
+{
+    for (;;) {
+        uint64_t now = now_us();
+        if (now >= deadline_us) {
+            lj_err(err, "%s: no reply before the deadline", p->pending_fun);
+            return PROBE_TIMEOUT;
+        }
+        unsigned left_ms = (unsigned)((deadline_us - now + 999) / 1000);
+        erlang_msg msg;
+        x->index = 0;
+        int rc = ei_rpc_from(&p->ec, p->fd, (int)left_ms, &msg, x);
+        if (rc == ERL_TICK)
+            continue; /* ei already answered the tick */
+        if (rc == ERL_TIMEOUT || (rc == ERL_ERROR && erl_errno == ETIMEDOUT)) {
+            lj_err(err, "%s: no reply before the deadline", p->pending_fun);
+            return PROBE_TIMEOUT;
+        }
+        if (rc < 0) {
+            lj_err(err, "%s: connection to the node lost (%s)", p->pending_fun,
+                   strerror(erl_errno ? erl_errno : EIO));
+            return PROBE_ERROR;
+        }
+        if (msg.msgtype != ERL_SEND && msg.msgtype != ERL_REG_SEND)
+            continue;
+        int i = 0, version, arity;
+        char atom[MAXATOMLEN];
+        if (ei_decode_version(x->buff, &i, &version) < 0 ||
+            ei_decode_tuple_header(x->buff, &i, &arity) < 0 || arity != 2 ||
+            ei_decode_atom(x->buff, &i, atom) < 0 || strcmp(atom, "rex") != 0)
+            continue; /* not an rpc reply: not ours */
+        p->pending = false;
+        /* {badrpc, Reason}? */
+        int j = i, type, size;
+        if (ei_get_type(x->buff, &j, &type, &size) == 0 && type == ERL_SMALL_TUPLE_EXT &&
+            size == 2) {
+            int k = j;
+            ei_decode_tuple_header(x->buff, &k, &arity);
+            if (ei_decode_atom(x->buff, &k, atom) == 0 && strcmp(atom, "badrpc") == 0) {
+                char *s = NULL;
+                ei_s_print_term(&s, x->buff, &k);
+                lj_err(err, "%s failed on the node: %.300s", p->pending_fun, s ? s : "?");
+                free(s);
+                return PROBE_BADRPC;
+            }
+        }
+        *index = i;
+        return PROBE_OK;
+    }
+}
+
+/* Send M:F(Args) unless a call is already in flight, then wait for a reply. */
+static enum probe_status probe_rpc(struct probe *p, const char *mod, const char *fun,
+                                   const char *args, int argslen, ei_x_buff *x, int *index,
+                                   unsigned timeout_ms, char *err)
+{
+    uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
+    if (p->pending && strcmp(p->pending_fun, fun) != 0) {
+        lj_err(err, "%s: a call to %s is still in flight", fun, p->pending_fun);
+        return PROBE_BUSY;
+    }
+    if (!p->pending) {
+        if (ei_rpc_to(&p->ec, p->fd, (char *)mod, (char *)fun, args, argslen) < 0) {
+            lj_err(err, "%s: cannot send to the node (%s)", fun,
+                   strerror(erl_errno ? erl_errno : EIO));
+            return PROBE_ERROR;
+        }
+        p->pending = true;
+        snprintf(p->pending_fun, sizeof p->pending_fun, "%s", fun);
+    }
+    return probe_wait(p, x, index, deadline, err);
+}
+
+/* ---- term -> JSON ------------------------------------------------------------------ */
+
+static json_t *atom_to_json(const char *a)
+{
+    if (strcmp(a, "true") == 0)
+        return json_true();
+    if (strcmp(a, "false") == 0)
+        return json_false();
+    if (strcmp(a, "undefined") == 0 || strcmp(a, "null") == 0)
+        return json_null();
+    return json_string(a);
+}
+
+static json_t *printed_to_json(const char *buf, int *index)
+{
+    char *s = NULL;
+    if (ei_s_print_term(&s, buf, index) < 0) {
+        free(s);
+        return NULL;
+    }
+    json_t *j = json_string(s);
+    free(s);
+    return j;
+}
+
+json_t *probe_term_to_json(const char *buf, int *index)
+{
+    int type, size;
+    if (ei_get_type(buf, index, &type, &size) < 0)
+        return NULL;
+    switch (type) {
+    case ERL_SMALL_INTEGER_EXT:
+    case ERL_INTEGER_EXT:
+    case ERL_SMALL_BIG_EXT:
+    case ERL_LARGE_BIG_EXT: {
+        long long v;
+        int i = *index;
+        if (ei_decode_longlong(buf, &i, &v) == 0) {
+            *index = i;
+            return json_integer(v);
+        }
+        unsigned long long u;
+        i = *index;
+        if (ei_decode_ulonglong(buf, &i, &u) == 0) {
+            *index = i;
+            return json_real((double)u);
+        }
+        return printed_to_json(buf, index); /* a bignum beyond 64 bits */
+    }
+    case ERL_FLOAT_EXT:
+    case NEW_FLOAT_EXT: {
+        double d;
+        if (ei_decode_double(buf, index, &d) < 0)
+            return NULL;
+        return json_real(d);
+    }
+    case ERL_ATOM_EXT:
+    case ERL_SMALL_ATOM_EXT:
+    case ERL_ATOM_UTF8_EXT:
+    case ERL_SMALL_ATOM_UTF8_EXT: {
+        char a[MAXATOMLEN_UTF8];
+        if (ei_decode_atom(buf, index, a) < 0)
+            return NULL;
+        return atom_to_json(a);
+    }
+    case ERL_BINARY_EXT: {
+        char *b = malloc((size_t)size + 1);
+        long len;
+        if (!b || ei_decode_binary(buf, index, b, &len) < 0) {
+            free(b);
+            return NULL;
+        }
+        json_t *j = json_stringn(b, (size_t)len);
+        if (!j) { /* not UTF-8: keep it readable */
+            for (long k = 0; k < len; k++)
+                if ((unsigned char)b[k] >= 0x80 || b[k] == 0)
+                    b[k] = '?';
+            j = json_stringn(b, (size_t)len);
+        }
+        free(b);
+        return j;
+    }
+    case ERL_STRING_EXT: {
+        char *s = malloc((size_t)size + 1);
+        if (!s || ei_decode_string(buf, index, s) < 0) {
+            free(s);
+            return NULL;
+        }
+        json_t *j = json_string(s);
+        free(s);
+        return j;
+    }
+    case ERL_NIL_EXT:
+    case ERL_LIST_EXT: {
+        int arity;
+        if (ei_decode_list_header(buf, index, &arity) < 0)
+            return NULL;
+        json_t *arr = json_array();
+        for (int k = 0; k < arity; k++) {
+            json_t *e = probe_term_to_json(buf, index);
+            if (!e) {
+                json_decref(arr);
+                return NULL;
+            }
+            json_array_append_new(arr, e);
+        }
+        if (arity > 0) { /* proper list tail */
+            if (ei_get_type(buf, index, &type, &size) == 0 && type == ERL_NIL_EXT)
+                ei_decode_list_header(buf, index, &arity);
+            else
+                ei_skip_term(buf, index);
+        }
+        return arr;
+    }
+    case ERL_SMALL_TUPLE_EXT:
+    case ERL_LARGE_TUPLE_EXT: {
+        int arity;
+        if (ei_decode_tuple_header(buf, index, &arity) < 0)
+            return NULL;
+        json_t *arr = json_array();
+        for (int k = 0; k < arity; k++) {
+            json_t *e = probe_term_to_json(buf, index);
+            if (!e) {
+                json_decref(arr);
+                return NULL;
+            }
+            json_array_append_new(arr, e);
+        }
+        return arr;
+    }
+    case ERL_MAP_EXT: {
+        int arity;
+        if (ei_decode_map_header(buf, index, &arity) < 0)
+            return NULL;
+        json_t *obj = json_object();
+        for (int k = 0; k < arity; k++) {
+            json_t *key = probe_term_to_json(buf, index);
+            json_t *val = key ? probe_term_to_json(buf, index) : NULL;
+            if (!key || !val) {
+                json_decref(key);
+                json_decref(obj);
+                return NULL;
+            }
+            const char *ks = json_is_string(key) ? json_string_value(key) : NULL;
+            char tmp[64];
+            if (!ks) {
+                if (json_is_integer(key))
+                    snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(key));
+                else
+                    snprintf(tmp, sizeof tmp, "%s", json_is_null(key) ? "undefined" : "?");
+                ks = tmp;
+            }
+            json_object_set_new(obj, ks, val);
+            json_decref(key);
+        }
+        return obj;
+    }
+    default:
+        return printed_to_json(buf, index); /* pids, refs, ports, funs: as Erlang prints */
+    }
+}
+
+/* ---- snapshot and hello -------------------------------------------------------------- */
+
+static int64_t jint(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_real(v))
+        return (int64_t)json_real_value(v);
+    return 0;
+}
+
+static enum logger_mode mode_of(const json_t *v)
+{
+    static const struct {
+        const char *name;
+        enum logger_mode mode;
+    } modes[] = {{"async", MODE_ASYNC}, {"sync", MODE_SYNC},     {"drop", MODE_DROP},
+                 {"flush", MODE_FLUSH}, {"killed", MODE_KILLED}};
+    if (!json_is_string(v))
+        return MODE_UNDEFINED;
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (strcmp(json_string_value(v), modes[i].name) == 0)
+            return modes[i].mode;
+    return MODE_UNDEFINED;
+}
+
+int probe_decode_snapshot(const char *buf, int *index, struct sample *out)
+{
+    json_t *j = probe_term_to_json(buf, index);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return -1;
+    }
+    if (!json_object_get(j, "process_count") || !json_is_object(json_object_get(j, "memory"))) {
+        json_decref(j);
+        return -1;
+    }
+    const json_t *mem = json_object_get(j, "memory");
+    const json_t *lg = json_object_get(j, "logger");
+    const json_t *pool = json_object_get(j, "pool");
+    out->t_ms = jint(j, "t_ms");
+    out->process_count = jint(j, "process_count");
+    out->process_limit = jint(j, "process_limit");
+    out->mem_total = (uint64_t)jint(mem, "total");
+    out->mem_processes = (uint64_t)jint(mem, "processes");
+    out->mem_binary = (uint64_t)jint(mem, "binary");
+    out->mem_ets = (uint64_t)jint(mem, "ets");
+    out->mem_atom = (uint64_t)jint(mem, "atom");
+    out->mem_code = (uint64_t)jint(mem, "code");
+    out->mem_system = (uint64_t)jint(mem, "system");
+    out->run_queue = jint(j, "run_queue");
+    out->reductions = (uint64_t)jint(j, "reductions");
+    out->logger_mode = mode_of(json_object_get(lg, "mode"));
+    out->logger_queue = jint(lg, "queue_len");
+    out->logger_switches = jint(lg, "switches");
+    out->logger_written = jint(lg, "written");
+    out->logger_dropped = jint(lg, "dropped");
+    out->pool_busy = jint(pool, "busy");
+    out->connections = jint(j, "connections");
+    json_decref(j);
+    return 0;
+}
+
+static void copy_str(char *dst, size_t len, const json_t *v)
+{
+    snprintf(dst, len, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+int probe_decode_hello(const char *buf, int *index, struct hello *out)
+{
+    json_t *j = probe_term_to_json(buf, index);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    copy_str(out->otp_release, sizeof out->otp_release, json_object_get(j, "otp_release"));
+    copy_str(out->logger_backend, sizeof out->logger_backend,
+             json_object_get(j, "logger_backend"));
+    copy_str(out->probe_version, sizeof out->probe_version, json_object_get(j, "probe_version"));
+    copy_str(out->node, sizeof out->node, json_object_get(j, "node"));
+    out->fixture_port = (int)jint(j, "fixture_port");
+    json_decref(j);
+    return 0;
+}
+
+static void status_fun_decode_error(const char *fun, char *err)
+{
+    lj_err(err, "%s: the reply could not be decoded", fun);
+}
+
+enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms,
+                              char *err)
+{
+    ei_x_buff x, args;
+    int index;
+    ei_x_new(&x);
+    ei_x_new(&args);
+    ei_x_encode_empty_list(&args);
+    enum probe_status st =
+        probe_rpc(p, "logjam_probe", "hello", args.buff, args.index, &x, &index, timeout_ms, err);
+    if (st == PROBE_OK && probe_decode_hello(x.buff, &index, out) < 0) {
+        status_fun_decode_error("hello", err);
+        st = PROBE_BADRPC;
+    }
+    ei_x_free(&x);
+    ei_x_free(&args);
+    return st;
+}
+
+enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned timeout_ms,
+                                 char *err)
+{
+    ei_x_buff x, args;
+    int index;
+    ei_x_new(&x);
+    ei_x_new(&args);
+    ei_x_encode_empty_list(&args);
+    enum probe_status st = probe_rpc(p, "logjam_probe", "snapshot", args.buff, args.index, &x,
+                                     &index, timeout_ms, err);
+    if (st == PROBE_OK && probe_decode_snapshot(x.buff, &index, out) < 0) {
+        status_fun_decode_error("snapshot", err);
+        st = PROBE_BADRPC;
+    }
+    ei_x_free(&x);
+    ei_x_free(&args);
+    return st;
+}
+
+enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
+                             const char *args, int argslen, json_t **out, unsigned timeout_ms,
+                             char *err)
+{
+    ei_x_buff x, nil;
+    int index;
+    ei_x_new(&x);
+    ei_x_new(&nil);
+    ei_x_encode_empty_list(&nil);
+    *out = NULL;
+    if (!args) {
+        args = nil.buff;
+        argslen = nil.index;
+    }
+    enum probe_status st = probe_rpc(p, mod, fun, args, argslen, &x, &index, timeout_ms, err);
+    if (st == PROBE_OK) {
+        *out = probe_term_to_json(x.buff, &index);
+        if (!*out) {
+            status_fun_decode_error(fun, err);
+            st = PROBE_BADRPC;
+        }
+    }
+    ei_x_free(&x);
+    ei_x_free(&nil);
+    return st;
+}
+
+enum probe_status probe_diagnose(struct probe *p, unsigned top_n, json_t **out,
+                                 unsigned timeout_ms, char *err)
+{
+    ei_x_buff args;
+    ei_x_new(&args);
+    ei_x_encode_list_header(&args, 1);
+    ei_x_encode_ulong(&args, top_n);
+    ei_x_encode_empty_list(&args);
+    enum probe_status st =
+        probe_call(p, "logjam_probe", "diagnose", args.buff, args.index, out, timeout_ms, err);
+    ei_x_free(&args);
+    return st;
+}

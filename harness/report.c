@@ -1,0 +1,450 @@
+/* report.c -- what a run shows: progress line, text summary, JSON summary (jansson),
+ * samples.csv, JUnit XML. */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "units.h"
+#include "util.h"
+
+/* ---- samples.csv -------------------------------------------------------------------- */
+
+int report_csv_header(FILE *f)
+{
+    return fputs("at_s,phase,t_ms,processes,process_limit,memory_total,memory_processes,"
+                 "memory_binary,memory_ets,run_queue,reductions,logger_mode,logger_queue,"
+                 "logger_switches,logger_written,logger_dropped,pool_busy,connections,"
+                 "req_sent,req_ok,req_failed,req_errored,req_timeout,conns_open,backlog\n",
+                 f) < 0
+               ? -1
+               : 0;
+}
+
+int report_csv_row(FILE *f, const struct sample *s)
+{
+    int n = fprintf(
+        f,
+        "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,"
+        "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+        (double)s->at_us / 1e6, sample_phase_name(s->phase), (long long)s->t_ms,
+        (long long)s->process_count, (long long)s->process_limit,
+        (unsigned long long)s->mem_total, (unsigned long long)s->mem_processes,
+        (unsigned long long)s->mem_binary, (unsigned long long)s->mem_ets,
+        (long long)s->run_queue, (unsigned long long)s->reductions,
+        sample_mode_name(s->logger_mode), (long long)s->logger_queue,
+        (long long)s->logger_switches, (long long)s->logger_written,
+        (long long)s->logger_dropped, (long long)s->pool_busy, (long long)s->connections,
+        (unsigned long long)s->load.sent, (unsigned long long)s->load.ok,
+        (unsigned long long)s->load.failed, (unsigned long long)s->load.errored,
+        (unsigned long long)s->load.timeouts, (unsigned long long)s->load.open,
+        (unsigned long long)s->load.backlog);
+    return n < 0 ? -1 : 0;
+}
+
+/* ---- number formatting ---------------------------------------------------------------- */
+
+/* 104233 -> "104,233" */
+static char *fmt_count(double v, char *buf, size_t len)
+{
+    char raw[32];
+    long long x = llround(v);
+    snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
+    size_t n = strlen(raw), o = 0;
+    if (x < 0 && o + 1 < len)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        buf[o++] = raw[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static char *fmt_secs(double s, char *buf, size_t len)
+{
+    if (s < 0.001)
+        snprintf(buf, len, "%.0fus", s * 1e6);
+    else if (s < 1)
+        snprintf(buf, len, "%.3gms", s * 1e3);
+    else
+        snprintf(buf, len, "%.3gs", s);
+    return buf;
+}
+
+static char *fmt_bytes(double b, char *buf, size_t len)
+{
+    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    double v = fabs(b);
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, len, "%s%.*f%s", b < 0 ? "-" : "", u == 0 || v >= 100 ? 0 : 1, v, unit[u]);
+    return buf;
+}
+
+/* A gate's value in the unit its metric speaks. */
+static char *fmt_gate_value(const struct gate *g, double v, char *buf, size_t len)
+{
+    if (strncmp(g->metric, "memory.", 7) == 0 && g->agg != AGG_COUNT)
+        return fmt_bytes(v, buf, len);
+    if (strcmp(g->metric, "latency") == 0 || g->agg == AGG_TIME || g->agg == AGG_FIRST)
+        return fmt_secs(v, buf, len);
+    if (g->agg == AGG_RATE && strcmp(g->metric, "requests") != 0) {
+        snprintf(buf, len, "%.2f%%", v * 100);
+        return buf;
+    }
+    if (g->agg == AGG_SLOPE || g->agg == AGG_RATE || g->agg == AGG_AVG) {
+        snprintf(buf, len, "%.1f%s", v, g->agg == AGG_AVG ? "" : "/s");
+        return buf;
+    }
+    return fmt_count(v, buf, len);
+}
+
+/* ---- progress ------------------------------------------------------------------------ */
+
+void report_progress(FILE *f, const struct sample *s, double elapsed_s, const char *phase,
+                     double req_rate, bool color)
+{
+    char p[32], m[32], q[32], r[32], c[32];
+    const char *mode = sample_mode_name(s->logger_mode);
+    const char *on = "", *off = "";
+    if (color && s->logger_mode != MODE_ASYNC) {
+        on = "\033[33m";
+        off = "\033[0m";
+    }
+    fprintf(f, "\r\033[K[%6.1fs %-8s] %s req/s  procs %s  mem %s  logger %s%s%s q=%s  conns %s",
+            elapsed_s, phase, fmt_count(req_rate, r, sizeof r),
+            fmt_count((double)s->process_count, p, sizeof p),
+            fmt_bytes((double)s->mem_total, m, sizeof m), on, mode, off,
+            fmt_count((double)s->logger_queue, q, sizeof q),
+            fmt_count((double)s->connections, c, sizeof c));
+    fflush(f);
+}
+
+/* ---- text summary ----------------------------------------------------------------------- */
+
+
+static void text_metric(FILE *f, const struct results *r, const char *label, const char *metric,
+                        bool bytes)
+{
+    static const struct {
+        const char *name;
+        enum gate_agg agg;
+    } aggs[] = {{"baseline", AGG_BASELINE}, {"max", AGG_MAX},     {"final", AGG_FINAL},
+                {"delta", AGG_DELTA},       {"slope", AGG_SLOPE}};
+    char buf[32];
+    fprintf(f, "    %-18s", label);
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
+        double v;
+        if (results_value(r, metric, aggs[i].agg, 0, &v) < 0)
+            continue;
+        if (bytes)
+            fmt_bytes(v, buf, sizeof buf);
+        else
+            fmt_count(v, buf, sizeof buf);
+        fprintf(f, " %s %s%s", aggs[i].name, aggs[i].agg == AGG_SLOPE && v > 0 ? "+" : "", buf);
+        if (aggs[i].agg == AGG_SLOPE)
+            fputs("/s", f);
+    }
+    fputc('\n', f);
+}
+
+void report_text(FILE *f, const struct report *rep, bool color)
+{
+    const struct results *r = rep->r;
+    const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "",
+               *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+    char a[32], b[32], c[32], d[32], e[32];
+    bool good = rep->exit_code == 0;
+
+    fprintf(f, "\n%slogjam%s  %s  verdict: %s%s%s (exit %d)\n", bold, off,
+            rep->sc->path[0] ? rep->sc->path : "(defaults)", good ? green : red, rep->verdict,
+            off, rep->exit_code);
+    if (rep->error && rep->error[0])
+        fprintf(f, "  %serror:%s %s\n", red, off, rep->error);
+
+    if (rep->ngates) {
+        fprintf(f, "\n  gates\n");
+        for (unsigned i = 0; i < rep->ngates; i++) {
+            const struct gate_result *g = &rep->gates[i];
+            fprintf(f, "    %s%s%s %-16s %-22s %s\n", g->ok ? green : red,
+                    g->ok ? "\u2713" : "\u2717", off, g->gate->metric, g->gate->expr,
+                    g->has_data ? fmt_gate_value(g->gate, g->value, a, sizeof a) : "no data");
+        }
+    }
+
+    fprintf(f, "\n  node");
+    if (rep->hello)
+        fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
+                scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
+    fputc('\n', f);
+    text_metric(f, r, "processes", "processes", false);
+    text_metric(f, r, "memory.total", "memory.total", true);
+    text_metric(f, r, "memory.processes", "memory.processes", true);
+    text_metric(f, r, "connections", "connections", false);
+    double qmax = 0;
+    results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
+    fprintf(f, "    %-18s %s %.0f%% of the time", "logger",
+            r->sync_share > 0 ? "sync" : "async", (r->sync_share > 0 ? r->sync_share : 1) * 100);
+    if (r->has_sync_first)
+        fprintf(f, ", first switch to sync at %s", fmt_secs(r->sync_first, a, sizeof a));
+    fprintf(f, ", %s switches, max queue %s", fmt_count((double)r->switches, b, sizeof b),
+            fmt_count(qmax, c, sizeof c));
+    if (r->dropped)
+        fprintf(f, ", %s dropped", fmt_count((double)r->dropped, d, sizeof d));
+    fputc('\n', f);
+
+    double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
+    fprintf(f, "\n  load  (%u connections, %s)\n", rep->sc->connections,
+            rep->sc->rate > 0 ? "open loop" : "closed loop");
+    fprintf(f, "    %-18s sent %s (%s/s)  ok %s  failed %s  errored %s  timeout %s\n", "requests",
+            fmt_count((double)r->load.sent, a, sizeof a),
+            fmt_count(secs > 0 ? (double)r->load.sent / secs : 0, b, sizeof b),
+            fmt_count((double)r->load.ok, c, sizeof c),
+            fmt_count((double)r->load.failed, d, sizeof d),
+            fmt_count((double)r->load.errored, e, sizeof e),
+            fmt_count((double)r->load.timeouts, a, sizeof a));
+    if (r->latency && hist_count(r->latency)) {
+        static const double ps[] = {50, 90, 99, 99.9};
+        fprintf(f, "    %-18s", "latency");
+        for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+            fprintf(f, " p(%g) %s ", ps[i],
+                    fmt_secs((double)hist_percentile(r->latency, ps[i]) / 1e6, a, sizeof a));
+        fprintf(f, " max %s\n", fmt_secs((double)hist_max(r->latency) / 1e6, a, sizeof a));
+    } else {
+        fprintf(f, "    %-18s no reply recorded\n", "latency");
+    }
+
+    fprintf(f, "\n  recovery\n    ");
+    if (r->recovered)
+        fprintf(f, "processes back within %s of baseline after %s\n",
+                fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
+                fmt_secs(r->recovery_time, b, sizeof b));
+    else
+        fprintf(f, "not back to baseline within the window: %s processes above baseline, %s\n",
+                fmt_count((double)r->leaked, a, sizeof a),
+                r->drain_rate > 1 ? "draining" : "not draining");
+
+    if (rep->diagnosis_text) {
+        fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
+    }
+    fprintf(f, "\n  harness  cpu %.2fs  rss %s  samples %zu (%llu missed)\n", rep->harness_cpu,
+            fmt_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
+            (unsigned long long)r->missed);
+    fprintf(f, "  files    %s/samples.csv %s/summary.json\n\n", rep->out_dir, rep->out_dir);
+}
+
+/* ---- JSON summary ------------------------------------------------------------------------ */
+
+static void settings_cb(const char *section, const char *key, const char *value, void *arg)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s.%s", section, key);
+    json_object_set_new(arg, name, json_string(value));
+}
+
+static json_t *json_num_or_null(int rc, double v)
+{
+    return rc == 0 && isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *series_json(const struct results *r, const char *metric)
+{
+    static const struct {
+        const char *name;
+        enum gate_agg agg;
+    } aggs[] = {{"baseline", AGG_BASELINE}, {"max", AGG_MAX}, {"min", AGG_MIN},
+                {"avg", AGG_AVG},           {"final", AGG_FINAL}, {"delta", AGG_DELTA},
+                {"slope", AGG_SLOPE}};
+    json_t *o = json_object();
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
+        double v = 0;
+        int rc = results_value(r, metric, aggs[i].agg, 0, &v);
+        json_object_set_new(o, aggs[i].name, json_num_or_null(rc, v));
+    }
+    return o;
+}
+
+json_t *report_json(const struct report *rep)
+{
+    const struct results *r = rep->r;
+    json_t *root = json_object(), *settings = json_object(), *m = json_object();
+    double v;
+    int rc;
+
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "scenario", json_string(rep->sc->path));
+    json_object_set_new(root, "verdict", json_string(rep->verdict));
+    json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
+    json_object_set_new(root, "error",
+                        rep->error && rep->error[0] ? json_string(rep->error) : json_null());
+    scenario_foreach(rep->sc, settings_cb, settings);
+    json_object_set_new(root, "settings", settings);
+    if (rep->hello)
+        json_object_set_new(root, "node",
+                            json_pack("{s:s, s:s, s:s}", "otp_release", rep->hello->otp_release,
+                                      "logger_backend", rep->hello->logger_backend,
+                                      "probe_version", rep->hello->probe_version));
+
+    static const char *series_metrics[] = {"processes",    "memory.total", "memory.processes",
+                                           "memory.binary", "memory.ets",   "logger.queue",
+                                           "connections",  "run_queue",    "pool.busy"};
+    for (size_t i = 0; i < sizeof series_metrics / sizeof series_metrics[0]; i++)
+        json_object_set_new(m, series_metrics[i], series_json(r, series_metrics[i]));
+    json_object_set_new(m, "logger.switches", json_pack("{s:I}", "count", (json_int_t)r->switches));
+    json_object_set_new(m, "logger.dropped", json_pack("{s:I}", "count", (json_int_t)r->dropped));
+    json_object_set_new(m, "logger.sync",
+                        json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
+                                  r->has_sync_first ? json_real(r->sync_first) : json_null(),
+                                  "share", r->sync_share));
+    rc = results_value(r, "requests", AGG_RATE, 0, &v);
+    json_object_set_new(m, "requests",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "sent", (json_int_t)r->load.sent,
+                                  "ok", (json_int_t)r->load.ok, "failed",
+                                  (json_int_t)r->load.failed, "errored",
+                                  (json_int_t)r->load.errored, "timeout",
+                                  (json_int_t)r->load.timeouts, "rate", json_num_or_null(rc, v)));
+    json_t *lat = json_object();
+    static const double ps[] = {50, 90, 99, 99.9};
+    bool have_lat = r->latency && hist_count(r->latency) > 0;
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "p(%g)", ps[i]);
+        json_object_set_new(lat, key,
+                            have_lat ? json_real((double)hist_percentile(r->latency, ps[i]) / 1e6)
+                                     : json_null());
+    }
+    json_object_set_new(lat, "max",
+                        have_lat ? json_real((double)hist_max(r->latency) / 1e6) : json_null());
+    json_object_set_new(lat, "count", json_integer(have_lat ? (json_int_t)hist_count(r->latency) : 0));
+    if (r->latency_raw && hist_count(r->latency_raw))
+        json_object_set_new(lat, "uncorrected",
+                            json_pack("{s:f, s:f}", "p(99)",
+                                      (double)hist_percentile(r->latency_raw, 99) / 1e6, "max",
+                                      (double)hist_max(r->latency_raw) / 1e6));
+    json_object_set_new(m, "latency", lat);
+    json_object_set_new(m, "recovery",
+                        json_pack("{s:o, s:I, s:f, s:b}", "time",
+                                  r->recovered ? json_real(r->recovery_time) : json_null(),
+                                  "leaked", (json_int_t)r->leaked, "drain_rate", r->drain_rate,
+                                  "recovered", r->recovered));
+    json_object_set_new(m, "samples",
+                        json_pack("{s:I, s:I}", "count", (json_int_t)series_count(r->series),
+                                  "missed", (json_int_t)r->missed));
+    json_object_set_new(m, "harness",
+                        json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max",
+                                  (json_int_t)rep->harness_rss));
+    json_object_set_new(root, "metrics", m);
+
+    json_t *gates = json_array();
+    for (unsigned i = 0; i < rep->ngates; i++) {
+        const struct gate_result *g = &rep->gates[i];
+        json_array_append_new(gates, json_pack("{s:s, s:s, s:o, s:b}", "metric", g->gate->metric,
+                                               "expr", g->gate->expr, "value",
+                                               g->has_data ? json_real(g->value) : json_null(),
+                                               "ok", g->ok));
+    }
+    json_object_set_new(root, "gates", gates);
+    if (rep->diagnosis) {
+        json_t *d = json_deep_copy(rep->diagnosis);
+        json_object_set_new(d, "summary", rep->diagnosis_text ? json_string(rep->diagnosis_text)
+                                                              : json_null());
+        json_object_set_new(root, "diagnosis", d);
+    } else {
+        json_object_set_new(root, "diagnosis", json_null());
+    }
+    json_object_set_new(root, "out_dir", json_string(rep->out_dir));
+    return root;
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+int report_write(const char *path, const char *text, char *err)
+{
+    if (lj_write_atomic(path, text, strlen(text), 0644) < 0) {
+        lj_err(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+int report_junit(const char *path, const struct report *rep, char *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    unsigned failures = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < rep->ngates; i++)
+        failures += !rep->gates[i].ok;
+    bool errored = rep->exit_code == 1 || rep->exit_code == 105;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<testsuites>\n  <testsuite name=\"logjam ");
+    xml_escape(f, rep->sc->name);
+    fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%d\">\n", rep->ngates + (errored ? 1 : 0),
+            failures, errored ? 1 : 0);
+    if (errored) {
+        fprintf(f, "    <testcase classname=\"logjam\" name=\"run\">\n      <error message=\"");
+        xml_escape(f, rep->error && rep->error[0] ? rep->error : rep->verdict);
+        fprintf(f, "\"/>\n    </testcase>\n");
+    }
+    for (unsigned i = 0; i < rep->ngates; i++) {
+        const struct gate_result *g = &rep->gates[i];
+        char v[32];
+        fprintf(f, "    <testcase classname=\"logjam.gates\" name=\"");
+        xml_escape(f, g->gate->metric);
+        fputs(" ", f);
+        xml_escape(f, g->gate->expr);
+        fputs("\">", f);
+        if (!g->ok) {
+            fputs("\n      <failure message=\"", f);
+            xml_escape(f, g->gate->metric);
+            fputs(" = ", f);
+            xml_escape(f, g->has_data ? fmt_gate_value(g->gate, g->value, v, sizeof v) : "no data");
+            fputs(", wanted ", f);
+            xml_escape(f, g->gate->expr);
+            fputs("\"/>\n    ", f);
+        }
+        fputs("</testcase>\n", f);
+    }
+    fprintf(f, "  </testsuite>\n</testsuites>\n");
+    if (fclose(f) != 0) {
+        free(text);
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    int rc = report_write(path, text, err);
+    free(text);
+    return rc;
+}

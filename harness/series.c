@@ -1,0 +1,399 @@
+/* series.c -- the samples of one run and their aggregates: baseline, max, min, avg, final,
+ * delta, slope, p(N), logger time in sync, recovery. */
+#include "series.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct series {
+    struct sample *v;
+    size_t n, cap;
+};
+
+struct series *series_new(void)
+{
+    return calloc(1, sizeof(struct series));
+}
+
+void series_free(struct series *s)
+{
+    if (!s)
+        return;
+    free(s->v);
+    free(s);
+}
+
+int series_add(struct series *s, const struct sample *smp)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        struct sample *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = *smp;
+    return 0;
+}
+
+size_t series_count(const struct series *s)
+{
+    return s->n;
+}
+
+const struct sample *series_at(const struct series *s, size_t i)
+{
+    return i < s->n ? &s->v[i] : NULL;
+}
+
+const struct sample *series_last(const struct series *s)
+{
+    return s->n ? &s->v[s->n - 1] : NULL;
+}
+
+const char *sample_mode_name(enum logger_mode m)
+{
+    static const char *names[] = {"undefined", "async", "sync", "drop", "flush", "killed"};
+    return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "undefined";
+}
+
+const char *sample_phase_name(enum phase p)
+{
+    static const char *names[] = {"baseline", "load", "recovery"};
+    return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
+}
+
+/* ---- per-sample metrics -------------------------------------------------------------- */
+
+/* Every per-sample metric is a 64-bit field of struct sample, signed or not. */
+static const struct metric_def {
+    const char *name;
+    size_t off;
+    bool is_signed;
+} metrics[] = {
+    {"processes", offsetof(struct sample, process_count), true},
+    {"memory.total", offsetof(struct sample, mem_total), false},
+    {"memory.processes", offsetof(struct sample, mem_processes), false},
+    {"memory.binary", offsetof(struct sample, mem_binary), false},
+    {"memory.ets", offsetof(struct sample, mem_ets), false},
+    {"logger.queue", offsetof(struct sample, logger_queue), true},
+    {"logger.switches", offsetof(struct sample, logger_switches), true},
+    {"logger.dropped", offsetof(struct sample, logger_dropped), true},
+    {"connections", offsetof(struct sample, connections), true},
+    {"run_queue", offsetof(struct sample, run_queue), true},
+    {"pool.busy", offsetof(struct sample, pool_busy), true},
+};
+
+static const struct metric_def *metric_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
+        if (strcmp(metrics[i].name, name) == 0)
+            return &metrics[i];
+    return NULL;
+}
+
+static double metric_get(const struct metric_def *m, const struct sample *smp)
+{
+    const char *base = (const char *)smp + m->off;
+    if (m->is_signed) {
+        int64_t v;
+        memcpy(&v, base, sizeof v);
+        return (double)v;
+    }
+    uint64_t u;
+    memcpy(&u, base, sizeof u);
+    return (double)u;
+}
+
+bool series_metric_known(const char *metric)
+{
+    return metric_find(metric) != NULL;
+}
+
+double series_metric(const struct sample *smp, const char *metric)
+{
+    const struct metric_def *m = metric_find(metric);
+    return m ? metric_get(m, smp) : 0.0;
+}
+
+/* ---- aggregates -------------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double baseline_of(const struct series *s, const struct metric_def *m)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].phase == PHASE_BASELINE) {
+            sum += metric_get(m, &s->v[i]);
+            n++;
+        }
+    if (n == 0)
+        return s->n ? metric_get(m, &s->v[0]) : 0;
+    return sum / (double)n;
+}
+
+/* Least-squares slope per second over the load phase. */
+static int slope_of(const struct series *s, const struct metric_def *m, double *out)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i].phase != PHASE_LOAD)
+            continue;
+        double x = (double)s->v[i].at_us / 1e6, y = metric_get(m, &s->v[i]);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+        n++;
+    }
+    double den = (double)n * sxx - sx * sx;
+    if (n < 2 || den == 0)
+        return -1;
+    *out = ((double)n * sxy - sx * sy) / den;
+    return 0;
+}
+
+static int percentile_of(const struct series *s, const struct metric_def *m, double pct,
+                         double *out)
+{
+    if (s->n == 0)
+        return -1;
+    double *v = malloc(s->n * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        v[i] = metric_get(m, &s->v[i]);
+    qsort(v, s->n, sizeof *v, cmp_double);
+    size_t rank = (size_t)ceil(pct / 100.0 * (double)s->n);
+    *out = v[rank ? rank - 1 : 0];
+    free(v);
+    return 0;
+}
+
+static int series_agg(const struct series *s, const struct metric_def *m, enum gate_agg agg,
+                      double pct, double *out)
+{
+    if (s->n == 0)
+        return -1;
+    double mx = -INFINITY, mn = INFINITY, sum = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double v = metric_get(m, &s->v[i]);
+        mx = v > mx ? v : mx;
+        mn = v < mn ? v : mn;
+        sum += v;
+    }
+    switch (agg) {
+    case AGG_BASELINE:
+        *out = baseline_of(s, m);
+        return 0;
+    case AGG_MAX:
+        *out = mx;
+        return 0;
+    case AGG_MIN:
+        *out = mn;
+        return 0;
+    case AGG_AVG:
+        *out = sum / (double)s->n;
+        return 0;
+    case AGG_FINAL:
+        *out = metric_get(m, &s->v[s->n - 1]);
+        return 0;
+    case AGG_DELTA:
+        *out = mx - baseline_of(s, m);
+        return 0;
+    case AGG_SLOPE:
+        return slope_of(s, m, out);
+    case AGG_P:
+        return percentile_of(s, m, pct, out);
+    default:
+        return -1;
+    }
+}
+
+int64_t results_recovery_tolerance(int64_t baseline)
+{
+    int64_t t = baseline / 20;
+    return t < 50 ? 50 : t;
+}
+
+void results_finish(struct results *r)
+{
+    const struct series *s = r->series;
+    r->sync_time = 0;
+    r->has_sync_first = false;
+    r->recovered = false;
+    r->recovery_time = 0;
+    r->leaked = 0;
+    r->drain_rate = 0;
+    double sampled = 0;
+    int64_t sw0 = -1, dr0 = -1;
+    double base_sum = 0;
+    size_t base_n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sample *a = &s->v[i];
+        if (a->phase == PHASE_BASELINE) {
+            base_sum += (double)a->process_count;
+            base_n++;
+        }
+        if (sw0 < 0) {
+            sw0 = a->logger_switches;
+            dr0 = a->logger_dropped;
+        }
+        if (a->phase != PHASE_BASELINE && a->logger_mode == MODE_SYNC && !r->has_sync_first) {
+            r->has_sync_first = true;
+            r->sync_first =
+                a->at_us > r->load_start_us ? (double)(a->at_us - r->load_start_us) / 1e6 : 0;
+        }
+        if (i + 1 < s->n && a->phase != PHASE_BASELINE) {
+            double dt = (double)(s->v[i + 1].at_us - a->at_us) / 1e6;
+            sampled += dt;
+            if (a->logger_mode == MODE_SYNC)
+                r->sync_time += dt;
+        }
+    }
+    r->sync_share = sampled > 0 ? r->sync_time / sampled : 0;
+    if (s->n) {
+        const struct sample *last = &s->v[s->n - 1];
+        r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
+        r->dropped = last->logger_dropped - (dr0 < 0 ? 0 : dr0);
+    }
+    r->baseline_processes = base_n ? (int64_t)(base_sum / (double)base_n)
+                                   : (s->n ? s->v[0].process_count : 0);
+    int64_t tol = results_recovery_tolerance(r->baseline_processes);
+    const struct sample *first_rec = NULL, *last_rec = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sample *a = &s->v[i];
+        if (a->phase != PHASE_RECOVERY)
+            continue;
+        if (!first_rec)
+            first_rec = a;
+        last_rec = a;
+        if (!r->recovered && a->process_count <= r->baseline_processes + tol) {
+            r->recovered = true;
+            r->recovery_time =
+                a->at_us > r->load_end_us ? (double)(a->at_us - r->load_end_us) / 1e6 : 0;
+        }
+    }
+    if (last_rec) {
+        int64_t over = last_rec->process_count - r->baseline_processes;
+        r->leaked = over > 0 ? over : 0;
+        if (last_rec != first_rec && last_rec->at_us > first_rec->at_us)
+            r->drain_rate = (double)(first_rec->process_count - last_rec->process_count) /
+                            ((double)(last_rec->at_us - first_rec->at_us) / 1e6);
+    }
+}
+
+static int load_value(const struct results *r, const char *metric, enum gate_agg agg,
+                      double *out)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } counters[] = {
+        {"requests", offsetof(struct load_counters, sent)},
+        {"requests.ok", offsetof(struct load_counters, ok)},
+        {"requests.failed", offsetof(struct load_counters, failed)},
+        {"requests.errored", offsetof(struct load_counters, errored)},
+        {"requests.timeout", offsetof(struct load_counters, timeouts)},
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        if (strcmp(metric, counters[i].name) != 0)
+            continue;
+        uint64_t v;
+        memcpy(&v, (const char *)&r->load + counters[i].off, sizeof v);
+        if (agg == AGG_COUNT) {
+            *out = (double)v;
+            return 0;
+        }
+        if (agg != AGG_RATE)
+            return -1;
+        if (i == 0) { /* requests rate: per second of load */
+            double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
+            if (secs <= 0)
+                return -1;
+            *out = (double)v / secs;
+            return 0;
+        }
+        if (r->load.sent == 0)
+            return -1;
+        *out = (double)v / (double)r->load.sent;
+        return 0;
+    }
+    return 1; /* not a load metric */
+}
+
+int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
+                  double *out)
+{
+    int rc = load_value(r, metric, agg, out);
+    if (rc <= 0)
+        return rc;
+    if (strcmp(metric, "latency") == 0) {
+        const struct hist *h = r->latency;
+        if (!h || hist_count(h) == 0)
+            return -1;
+        switch (agg) {
+        case AGG_P:
+            *out = (double)hist_percentile(h, pct) / 1e6;
+            return 0;
+        case AGG_MAX:
+            *out = (double)hist_max(h) / 1e6;
+            return 0;
+        case AGG_MIN:
+            *out = (double)hist_min(h) / 1e6;
+            return 0;
+        case AGG_AVG:
+            *out = hist_mean(h) / 1e6;
+            return 0;
+        default:
+            return -1;
+        }
+    }
+    if (strcmp(metric, "recovery") == 0) {
+        if (agg == AGG_LEAKED) {
+            *out = (double)r->leaked;
+            return 0;
+        }
+        if (agg == AGG_TIME && r->recovered) {
+            *out = r->recovery_time;
+            return 0;
+        }
+        return -1;
+    }
+    if (strcmp(metric, "logger.sync") == 0) {
+        if (agg == AGG_TIME) {
+            *out = r->sync_time;
+            return 0;
+        }
+        if (agg == AGG_FIRST && r->has_sync_first) {
+            *out = r->sync_first;
+            return 0;
+        }
+        return -1;
+    }
+    if (strcmp(metric, "samples.missed") == 0 && agg == AGG_COUNT) {
+        *out = (double)r->missed;
+        return 0;
+    }
+    if (strcmp(metric, "logger.switches") == 0 && agg == AGG_COUNT) {
+        *out = (double)r->switches;
+        return 0;
+    }
+    if (strcmp(metric, "logger.dropped") == 0 && agg == AGG_COUNT) {
+        *out = (double)r->dropped;
+        return 0;
+    }
+    const struct metric_def *m = metric_find(metric);
+    if (!m)
+        return -1;
+    return series_agg(r->series, m, agg, pct, out);
+}

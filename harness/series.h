@@ -1,0 +1,66 @@
+/* series.h -- the samples of one run in time order, and the aggregates gates and reports
+ * read: baseline, max, min, avg, final, delta, slope, p(N), logger sync time, recovery. */
+#ifndef LJ_SERIES_H
+#define LJ_SERIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gate.h"
+#include "hist.h"
+#include "load.h"
+#include "sample.h"
+
+struct series;
+
+/* A new empty series; NULL on out-of-memory. */
+struct series *series_new(void);
+void series_free(struct series *s);
+
+/* Append a copy of one sample. Returns 0, or -1 on out-of-memory. Not thread-safe: the
+ * caller serialises appends and reads. */
+int series_add(struct series *s, const struct sample *smp);
+size_t series_count(const struct series *s);
+const struct sample *series_at(const struct series *s, size_t i); /* NULL past the end */
+const struct sample *series_last(const struct series *s);         /* NULL when empty */
+
+/* Per-sample metrics by name ("processes", "memory.total", ...), as used by gates, CSV and
+ * charts. Returns false for an unknown name. */
+bool series_metric_known(const char *metric);
+double series_metric(const struct sample *smp, const char *metric);
+
+/* Everything a run produced that gates and reports read. */
+struct results {
+    const struct series *series;
+    struct load_counters load;       /* final counters of the load generator */
+    const struct hist *latency;      /* corrected for coordinated omission */
+    const struct hist *latency_raw;  /* from the actual write */
+    uint64_t load_start_us, load_end_us, recovery_end_us; /* harness clock since run start */
+    uint64_t missed;                 /* snapshots that missed their deadline */
+    int64_t baseline_processes;
+    /* Derived by results_finish: */
+    double sync_time;                /* seconds the logger spent in sync mode */
+    double sync_first;               /* seconds from load start to the first switch to sync */
+    bool has_sync_first;
+    double sync_share;               /* fraction of sampled time in sync (load+recovery) */
+    double recovery_time;            /* seconds from load end to processes near baseline */
+    bool recovered;
+    int64_t leaked;                  /* processes above baseline when recovery ended */
+    double drain_rate;               /* processes/s over the last part of recovery (>0: drains) */
+    int64_t switches;                /* logger mode switches during the run */
+    int64_t dropped;                 /* log events dropped during the run */
+};
+
+/* Compute the derived fields of r from its series and counters. */
+void results_finish(struct results *r);
+
+/* The value of one aggregate of one metric, as a gate reads it. Returns 0, or -1 when
+ * there is no data (a gate on it fails). */
+int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
+                  double *out);
+
+/* Processes within this many of baseline count as recovered. */
+int64_t results_recovery_tolerance(int64_t baseline);
+
+#endif
