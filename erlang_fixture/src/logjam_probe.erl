@@ -138,7 +138,8 @@ diagnose(TopN) ->
 %% `partial', `budget_ms', and top-TopN lists:
 %% `by_function' [#{count, function => <<"M:F/A">>}],
 %% `by_stack' [#{count, stack => [<<"M:F/A">>, ...] (innermost first, at most 6 frames),
-%%   waiting_on => binary() | undefined, sample_pid => binary()}],
+%%   waiting_on => binary() | undefined (the most common callee of the group),
+%%   target_queue (that callee's queue length, 0 if none), sample_pid => binary()}],
 %% `by_waiting_on' [#{count, target => binary(), target_queue}],
 %% `top_queues', `top_memory' [#{pid, name, queue, memory (bytes), function}];
 %% and `logger' (as in snapshot).
@@ -171,28 +172,34 @@ diagnose(TopN, BudgetMs) when is_integer(TopN), TopN >= 0,
 %% Logger, pool, listener (snapshot sources)
 %%====================================================================
 
-%% The logger map: from the backend the fixture says it runs, else detected.
+%% The logger map. In a fixture node fx_log:stats() answers for whichever backend the
+%% fixture runs (it may count what a bare logger cannot, e.g. switches); when it is absent,
+%% fails or has no backend yet, the probe reads the logger itself: the backend the fixture
+%% is configured for, else lager if `lager_event' is registered, else OTP's logger.
 -spec logger_stats() -> logger_map().
 logger_stats() ->
-    case fixture_backend() of
-        fixture -> fixture_logger();
-        lager -> lager_logger();
-        otp -> otp_logger();
+    case fixture_logger() of
+        #{backend := B} = M when B =/= undefined ->
+            M;
         _ ->
-            case whereis(lager_event) of
-                undefined -> otp_logger();
-                _ -> lager_logger()
+            case fixture_backend() of
+                lager -> lager_logger();
+                otp -> otp_logger();
+                _ ->
+                    case whereis(lager_event) of
+                        undefined -> otp_logger();
+                        _ -> lager_logger()
+                    end
             end
     end.
 
-%% fx_log:stats() already returns the logger map; normalized so that a missing or odd key
-%% cannot reach the harness.
+%% fx_log:stats() returns the logger map itself; normalized so that a missing or odd key
+%% cannot reach the harness. `undefined' when the fixture is not there.
 fixture_logger() ->
-    Stats = case call_fixture(fx_log, stats) of
-                M when is_map(M) -> M;
-                _ -> #{}
-            end,
-    normalize_logger(Stats#{backend => fixture}).
+    case call_fixture(fx_log, stats) of
+        M when is_map(M) -> normalize_logger(M);
+        _ -> undefined
+    end.
 
 %% lager 3.9.2: the sink is the gen_event registered as lager_event; the switch is the flag
 %% lager_config:get({lager_event, async}, false) that do_log_impl reads per call (never
@@ -452,9 +459,11 @@ summarize(TopN, #acc{funs = Funs, stacks = Stacks, waits = Waits, targets = Targ
                   || {C, F} <- top_counts(TopN, Funs)],
     ByStack = [begin
                    {C, Sample, Ts} = maps:get(K, Stacks),
+                   Target = most_common(Ts),
                    #{count => C,
                      stack => [mfa_bin(Fr) || Fr <- K],
-                     waiting_on => most_common(Ts),
+                     waiting_on => Target,
+                     target_queue => maps:get(Target, TargetQueue, 0),
                      sample_pid => pid_bin(Sample)}
                end || {_, K} <- top_counts(TopN, maps:map(fun(_, {C, _, _}) -> C end,
                                                          Stacks))],
