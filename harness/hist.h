@@ -22,9 +22,13 @@ void hist_record(struct hist *h, uint64_t us);
 void hist_merge(struct hist *dst, const struct hist *src);
 
 uint64_t hist_count(const struct hist *h);
-uint64_t hist_min(const struct hist *h);  /* 0 when empty */
-uint64_t hist_max(const struct hist *h);  /* exact max, 0 when empty */
+uint64_t hist_min(const struct hist *h); /* 0 when empty */
+uint64_t hist_max(const struct hist *h); /* exact max, 0 when empty */
 double hist_mean(const struct hist *h);
+/* Standard deviation from the bucket midpoints; 0 when empty. */
+double hist_stddev(const struct hist *h);
+/* How many recorded values were above HIST_MAX_US (they are counted as HIST_MAX_US). */
+uint64_t hist_clamped(const struct hist *h);
 /* Value at percentile p (0..100], within the relative error bound; 0 when empty. */
 uint64_t hist_percentile(const struct hist *h, double p);
 

@@ -11,23 +11,24 @@
 
 /* Counters at one instant; every field is monotonic except open/backlog. */
 struct load_counters {
-    uint64_t sent;       /* requests written */
-    uint64_t ok;         /* 2xx replies */
-    uint64_t failed;     /* non-2xx replies */
-    uint64_t errored;    /* connect, read and write errors */
-    uint64_t timeouts;   /* client_timeout expired: closed and reopened */
-    uint64_t connects;   /* successful TCP connects */
-    uint64_t open;       /* connections open now */
-    uint64_t backlog;    /* requests due but not yet sent (open loop) */
+    uint64_t sent;      /* requests written */
+    uint64_t ok;        /* 2xx replies */
+    uint64_t failed;    /* non-2xx replies */
+    uint64_t errored;   /* connect, read and write errors */
+    uint64_t timeouts;  /* client_timeout expired: closed and reopened */
+    uint64_t connects;  /* successful TCP connects */
+    uint64_t open;      /* connections open now */
+    uint64_t backlog;   /* requests due but not yet sent (open loop) */
+    uint64_t scheduled; /* requests due by now (open loop; = sent + backlog), closed: = sent */
 };
 
 struct load;
 
 /* Prepare a load generator aimed at 127.0.0.1:port with the scenario's [load] keys.
- * The address must be loopback; anything else is refused. Raises RLIMIT_NOFILE as needed.
- * Returns NULL with err on failure. Nothing runs until load_start. */
-struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_t port,
-                      char *err);
+ * ipv4_loopback is in host byte order (INADDR_LOOPBACK = 0x7f000001).
+ * The address must be loopback (127.0.0.0/8); anything else is refused. Raises RLIMIT_NOFILE as
+ * needed. Returns NULL with err on failure. Nothing runs until load_start. */
+struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_t port, char *err);
 
 /* Start the event-loop threads; the load phase lasts sc->duration_us and then stops by
  * itself. Returns 0, or -1 with err. */

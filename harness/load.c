@@ -1,0 +1,989 @@
+/* load.c -- libevent load generator: keep-alive HTTP/1.1 on raw sockets, open/closed loop. */
+#include "load.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/*
+ * Design (measured against bufferevents, see bench/): every connection is a raw non-blocking
+ * socket with one persistent EV_READ event, added once per TCP connection, so a request costs
+ * one write(2) and one read(2) and no epoll_ctl; EV_WRITE is armed only for connect and for
+ * a short write. Responses are framed by hand (status line, Content-Length, Connection).
+ *
+ * Open loop: global request g (0-based) is due at start + Ninv(g + 1), where N(t) is the
+ * integral of the rate schedule (constant, ramp from 0, or piecewise-linear stages); thread
+ * i of T owns every g = k*T + i. A thread's backlog is implicit: due(now) - issued. A
+ * per-thread timer fires at the next intended time (EVENT_BASE_FLAG_PRECISE_TIMER: timerfd,
+ * microseconds) when a connection is idle; a reply hands the next due request to its now-idle
+ * connection at once. A late wake-up just finds more requests due: none is lost.
+ *
+ * Client timeouts: one per-thread sweep timer (period timeout/20, 1..50 ms) scans the
+ * thread's connections; no per-request timer, so no heap operation per request.
+ */
+
+#define LOAD_READ_BUF 65536
+#define LOAD_LINE_LEN 96
+#define LOAD_FD_MARGIN 100
+#define LOAD_BACKOFF_MIN_US 10000
+#define LOAD_BACKOFF_MAX_US 500000
+#define LOAD_CONNECT_SPREAD_US 1000000 /* initial connects spread over at most 1 s ... */
+#define LOAD_CONNECT_GAP_US 100        /* ... at 100 us per connection when there is no ramp */
+#define LOAD_SWEEP_MIN_US 1000
+#define LOAD_SWEEP_MAX_US 50000
+#define LOAD_MAX_SEGS (SCENARIO_MAX_STAGES + 2)
+
+enum conn_state { CS_CLOSED = 0, CS_BACKOFF, CS_CONNECTING, CS_IDLE, CS_BUSY };
+enum parse_state { PS_STATUS = 0, PS_HEADERS, PS_BODY, PS_BODY_EOF };
+
+struct load_thread;
+
+struct conn {
+    struct event rev, wev; /* wev: connect, short writes, and the back-off timer */
+    struct load_thread *t;
+    int fd;
+    uint8_t state, pstate;
+    bool close_after, chunked, answered; /* answered: a reply came since the connect */
+    bool queued;                         /* has an entry in the idle ring */
+    uint16_t status;
+    uint16_t linelen;
+    uint32_t woff;
+    int64_t body_left; /* -1: no Content-Length */
+    uint64_t intended_us, sent_us, since_us;
+    uint64_t backoff_us;
+    char line[LOAD_LINE_LEN];
+};
+
+/* Single-writer counters: the loop thread stores with relaxed atomics (no lock prefix),
+ * any thread may read them at any time. */
+struct load_stats {
+    _Atomic uint64_t sent, ok, failed, errored, timeouts, connects, open;
+};
+
+struct seg {
+    double t0;  /* seconds from start */
+    double dur; /* seconds; the last segment is open-ended */
+    double r0, r1;
+    double n0; /* requests scheduled before t0 */
+};
+
+struct load_thread {
+    struct load *l;
+    unsigned index;
+    pthread_t tid;
+    bool started;
+    struct event_base *base;
+    struct event ev_wake, ev_end, ev_sched, ev_sweep, ev_spread;
+    int wake_fd;
+    struct conn *conns;
+    unsigned nconns, nspread; /* connections opened so far by the initial spread */
+    unsigned *idle;           /* FIFO ring of idle connection indexes (open loop) */
+    unsigned idle_head, idle_len;
+    uint64_t issued;      /* open loop: requests taken from the schedule */
+    uint64_t sched_armed; /* the `issued` value the schedule timer is armed for, +1 */
+    unsigned seg_cursor;
+    struct hist *corrected, *uncorrected;
+    char *rbuf;
+    struct load_stats st;
+    _Atomic uint64_t end_us; /* 0 while running, then when the loop stopped */
+    _Atomic bool done;
+} __attribute__((aligned(64)));
+
+struct load {
+    unsigned nthreads, connections;
+    bool open_loop;
+    uint64_t duration_us, ramp_us, timeout_us, sweep_us, spread_us;
+    uint64_t start_us;
+    uint32_t addr;
+    uint16_t port;
+    char *req;
+    size_t reqlen;
+    struct seg segs[LOAD_MAX_SEGS];
+    unsigned nsegs;
+    struct load_thread *threads;
+    _Atomic bool stopping;
+    bool joined;
+};
+
+static inline void stat_inc(_Atomic uint64_t *c)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+
+static inline void stat_dec(_Atomic uint64_t *c)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) - 1,
+                          memory_order_relaxed);
+}
+
+static inline uint64_t stat_get(_Atomic uint64_t *c)
+{
+    return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+/* event_del that is quiet about an event never assigned. */
+static void ev_del(struct event *ev)
+{
+    if (event_initialized(ev))
+        event_del(ev);
+}
+
+static struct timeval tv_of_us(uint64_t us)
+{
+    struct timeval tv = {.tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000)};
+    return tv;
+}
+
+/* ---- the arrival schedule ---------------------------------------------------------------- */
+
+static void sched_build(struct load *l, const struct scenario *sc)
+{
+    double t = 0.0, n = 0.0, r = 0.0;
+    l->nsegs = 0;
+    if (sc->nstages > 0) {
+        for (unsigned i = 0; i < sc->nstages && i < SCENARIO_MAX_STAGES; i++) {
+            double d = (double)sc->stages[i].duration_us / 1e6;
+            if (d <= 0.0) {
+                r = sc->stages[i].rate;
+                continue;
+            }
+            l->segs[l->nsegs++] = (struct seg){t, d, r, sc->stages[i].rate, n};
+            n += d * (r + sc->stages[i].rate) / 2.0;
+            t += d;
+            r = sc->stages[i].rate;
+        }
+    } else if (sc->ramp_us > 0) {
+        double d = (double)sc->ramp_us / 1e6;
+        l->segs[l->nsegs++] = (struct seg){0.0, d, 0.0, sc->rate, 0.0};
+        t = d;
+        n = d * sc->rate / 2.0;
+        r = sc->rate;
+    } else {
+        r = sc->rate;
+    }
+    l->segs[l->nsegs++] = (struct seg){t, INFINITY, r, r, n}; /* hold the last rate */
+}
+
+/* Requests scheduled in the first `s` seconds (N(s)). */
+static double sched_n(const struct load *l, double s)
+{
+    unsigned i = l->nsegs - 1;
+    while (i > 0 && s < l->segs[i].t0)
+        i--;
+    const struct seg *g = &l->segs[i];
+    double dt = s - g->t0;
+    if (dt < 0.0)
+        dt = 0.0;
+    double a = isinf(g->dur) ? 0.0 : (g->r1 - g->r0) / (2.0 * g->dur);
+    return g->n0 + g->r0 * dt + a * dt * dt;
+}
+
+/* Seconds from start at which N reaches n (INFINITY if never). */
+static double sched_inv(const struct load *l, double n, unsigned *cursor)
+{
+    unsigned i = *cursor;
+    while (i + 1 < l->nsegs && n > l->segs[i + 1].n0)
+        i++;
+    while (i > 0 && n <= l->segs[i].n0)
+        i--;
+    *cursor = i;
+    const struct seg *g = &l->segs[i];
+    double m = n - g->n0;
+    double a = isinf(g->dur) ? 0.0 : (g->r1 - g->r0) / (2.0 * g->dur);
+    if (fabs(a) < 1e-12) {
+        if (g->r0 <= 0.0)
+            return INFINITY;
+        return g->t0 + m / g->r0;
+    }
+    double disc = g->r0 * g->r0 + 4.0 * a * m;
+    if (disc < 0.0)
+        disc = 0.0;
+    double den = g->r0 + sqrt(disc);
+    if (den <= 0.0)
+        return INFINITY;
+    return g->t0 + 2.0 * m / den;
+}
+
+/* Requests of thread t due by time `at` (absolute us), never past the end of the phase. */
+static uint64_t sched_due(const struct load_thread *t, uint64_t at)
+{
+    const struct load *l = t->l;
+    if (at <= l->start_us)
+        return 0;
+    uint64_t rel = at - l->start_us;
+    if (rel > l->duration_us)
+        rel = l->duration_us;
+    double g = floor(sched_n(l, (double)rel / 1e6) + 1e-9); /* global requests due */
+    if (g < (double)t->index + 1.0)
+        return 0;
+    return (uint64_t)((g - (double)t->index - 1.0) / (double)l->nthreads) + 1;
+}
+
+/* Intended send time (absolute us) of the thread's k-th request; UINT64_MAX if never. */
+static uint64_t sched_time(struct load_thread *t, uint64_t k)
+{
+    struct load *l = t->l;
+    double g = (double)k * (double)l->nthreads + (double)t->index + 1.0;
+    double s = sched_inv(l, g, &t->seg_cursor);
+    if (!isfinite(s) || s * 1e6 >= (double)l->duration_us)
+        return UINT64_MAX;
+    return l->start_us + (uint64_t)ceil(s * 1e6);
+}
+
+/* ---- connections ------------------------------------------------------------------------ */
+
+static void conn_connect(struct conn *c);
+static void conn_idle(struct conn *c, uint64_t now);
+static void conn_readable(evutil_socket_t fd, short what, void *arg);
+static void conn_writable(evutil_socket_t fd, short what, void *arg);
+
+static void conn_close(struct conn *c)
+{
+    if (c->state == CS_BACKOFF) {
+        ev_del(&c->wev);
+        c->state = CS_CLOSED;
+    }
+    if (c->fd < 0)
+        return;
+    ev_del(&c->rev);
+    ev_del(&c->wev);
+    close(c->fd);
+    c->fd = -1;
+    if (c->state == CS_IDLE || c->state == CS_BUSY)
+        stat_dec(&c->t->st.open);
+    c->state = CS_CLOSED;
+}
+
+static void conn_backoff_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+    c->state = CS_CLOSED;
+    conn_connect(c);
+}
+
+/* Close and come back: at once after a working connection, after a growing pause when the
+ * connection itself failed (refused, no address, reset before any reply). */
+static void conn_reopen(struct conn *c, bool failed)
+{
+    conn_close(c);
+    if (atomic_load_explicit(&c->t->l->stopping, memory_order_relaxed))
+        return;
+    if (!failed) {
+        c->backoff_us = 0;
+        conn_connect(c);
+        return;
+    }
+    c->backoff_us = c->backoff_us ? c->backoff_us * 2 : LOAD_BACKOFF_MIN_US;
+    if (c->backoff_us > LOAD_BACKOFF_MAX_US)
+        c->backoff_us = LOAD_BACKOFF_MAX_US;
+    struct timeval tv = tv_of_us(c->backoff_us);
+    event_assign(&c->wev, c->t->base, -1, 0, conn_backoff_cb, c);
+    event_add(&c->wev, &tv);
+    c->state = CS_BACKOFF;
+}
+
+static void conn_connect(struct conn *c)
+{
+    struct load *l = c->t->l;
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    sa.sin_addr.s_addr = htonl(l->addr);
+    sa.sin_port = htons(l->port);
+    int one = 1;
+    c->since_us = now_us();
+    c->answered = false;
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (c->fd < 0)
+        goto fail;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS)
+        goto fail;
+    event_assign(&c->wev, c->t->base, c->fd, EV_WRITE, conn_writable, c);
+    event_add(&c->wev, NULL);
+    c->state = CS_CONNECTING;
+    return;
+fail:
+    stat_inc(&c->t->st.errored);
+    conn_reopen(c, true);
+}
+
+static void conn_connected(struct conn *c)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0) {
+        stat_inc(&c->t->st.errored);
+        conn_reopen(c, true);
+        return;
+    }
+    stat_inc(&c->t->st.connects);
+    stat_inc(&c->t->st.open);
+    c->state = CS_IDLE;
+    event_assign(&c->rev, c->t->base, c->fd, EV_READ | EV_PERSIST, conn_readable, c);
+    event_add(&c->rev, NULL);
+    event_assign(&c->wev, c->t->base, c->fd, EV_WRITE, conn_writable, c);
+    conn_idle(c, now_us());
+}
+
+/* Write the rest of the request; arm EV_WRITE on a short write. */
+static void conn_flush(struct conn *c)
+{
+    struct load *l = c->t->l;
+    while (c->woff < l->reqlen) {
+        ssize_t n = send(c->fd, l->req + c->woff, l->reqlen - c->woff, MSG_NOSIGNAL);
+        if (n > 0) {
+            c->woff += (uint32_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            event_add(&c->wev, NULL);
+            return;
+        }
+        stat_inc(&c->t->st.errored);
+        conn_reopen(c, !c->answered);
+        return;
+    }
+}
+
+static void conn_send(struct conn *c, uint64_t intended, uint64_t now)
+{
+    c->state = CS_BUSY;
+    c->pstate = PS_STATUS;
+    c->linelen = 0;
+    c->woff = 0;
+    c->intended_us = intended;
+    c->sent_us = now;
+    stat_inc(&c->t->st.sent);
+    conn_flush(c);
+}
+
+static void conn_writable(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+    if (c->state == CS_CONNECTING)
+        conn_connected(c);
+    else if (c->state == CS_BUSY)
+        conn_flush(c);
+}
+
+/* ---- open-loop dispatch ----------------------------------------------------------------- */
+
+static void sched_arm(struct load_thread *t);
+
+/* Hand due requests to idle connections; arm the timer for the next one. */
+static void sched_dispatch(struct load_thread *t, uint64_t now)
+{
+    uint64_t due = sched_due(t, now);
+    while (t->idle_len > 0) {
+        if (t->issued >= due) {
+            /* guard against rounding: the timer fired for request `issued` */
+            if (sched_time(t, t->issued) > now)
+                break;
+            due = t->issued + 1;
+        }
+        struct conn *c = &t->conns[t->idle[t->idle_head]];
+        t->idle_head = (t->idle_head + 1) % t->nconns;
+        t->idle_len--;
+        c->queued = false;
+        if (c->state != CS_IDLE)
+            continue; /* closed while idle: it re-queues itself when it reconnects */
+        uint64_t intended = sched_time(t, t->issued);
+        t->issued++;
+        conn_send(c, intended, now);
+    }
+    sched_arm(t);
+}
+
+static void sched_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct load_thread *t = arg;
+    t->sched_armed = 0;
+    sched_dispatch(t, now_us());
+}
+
+static void sched_arm(struct load_thread *t)
+{
+    if (t->idle_len == 0 || t->sched_armed == t->issued + 1)
+        return;
+    uint64_t at = sched_time(t, t->issued);
+    if (at == UINT64_MAX)
+        return;
+    uint64_t now = now_us();
+    struct timeval tv = tv_of_us(at > now ? at - now : 0);
+    event_add(&t->ev_sched, &tv);
+    t->sched_armed = t->issued + 1;
+}
+
+/* A connection is free: closed loop sends at once, open loop takes the oldest due request
+ * or waits in the idle queue for the schedule. */
+static void conn_idle(struct conn *c, uint64_t now)
+{
+    struct load_thread *t = c->t;
+    c->state = CS_IDLE;
+    if (atomic_load_explicit(&t->l->stopping, memory_order_relaxed))
+        return;
+    if (!t->l->open_loop) {
+        conn_send(c, now, now);
+        return;
+    }
+    if (!c->queued) { /* an entry left from before a reconnect keeps its place */
+        unsigned slot = (t->idle_head + t->idle_len) % t->nconns;
+        t->idle[slot] = (unsigned)(c - t->conns);
+        t->idle_len++;
+        c->queued = true;
+    }
+    sched_dispatch(t, now);
+}
+
+/* ---- responses ---------------------------------------------------------------------------- */
+
+static bool header_is(const char *s, size_t len, const char *name, size_t nlen)
+{
+    return len >= nlen && strncasecmp(s, name, nlen) == 0;
+}
+
+static bool value_has(const char *s, size_t len, const char *word)
+{
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= len; i++)
+        if (strncasecmp(s + i, word, w) == 0)
+            return true;
+    return false;
+}
+
+/* One line of the head without its CRLF. Returns 1 when the head ends, 0 to go on, -1 on a
+ * malformed or unsupported response. */
+static int conn_line(struct conn *c, const char *s, size_t len)
+{
+    if (c->pstate == PS_STATUS) {
+        if (len < 12 || memcmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ')
+            return -1;
+        unsigned st = 0;
+        for (int i = 9; i < 12; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            st = st * 10 + (unsigned)(s[i] - '0');
+        }
+        c->status = (uint16_t)st;
+        c->close_after = s[7] == '0'; /* HTTP/1.0 closes unless told keep-alive */
+        c->chunked = false;
+        c->body_left = -1;
+        c->pstate = PS_HEADERS;
+        return 0;
+    }
+    if (len == 0) {
+        if (c->status >= 100 && c->status < 200) { /* 100 Continue: the real one follows */
+            c->pstate = PS_STATUS;
+            return 0;
+        }
+        return c->chunked ? -1 : 1;
+    }
+    if (header_is(s, len, "content-length:", 15)) {
+        int64_t v = 0;
+        size_t i = 15;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i == len)
+            return -1;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            v = v * 10 + (s[i] - '0');
+        c->body_left = v;
+    } else if (header_is(s, len, "connection:", 11)) {
+        if (value_has(s + 11, len - 11, "close"))
+            c->close_after = true;
+        else if (value_has(s + 11, len - 11, "keep-alive"))
+            c->close_after = false;
+    } else if (header_is(s, len, "transfer-encoding:", 18)) {
+        c->chunked = value_has(s + 18, len - 18, "chunked");
+    }
+    return 0;
+}
+
+static void conn_complete(struct conn *c, uint64_t now)
+{
+    struct load_thread *t = c->t;
+    hist_record(t->corrected, now - c->intended_us);
+    hist_record(t->uncorrected, now - c->sent_us);
+    stat_inc(c->status >= 200 && c->status < 300 ? &t->st.ok : &t->st.failed);
+    c->answered = true;
+    c->backoff_us = 0;
+    if (c->close_after) {
+        conn_reopen(c, false);
+        return;
+    }
+    conn_idle(c, now);
+}
+
+/* Feed bytes to the response parser. Returns bytes consumed when a response completed,
+ * 0 when all were consumed and more are needed, -1 on a protocol error. */
+static ssize_t conn_parse(struct conn *c, const char *p, size_t n, bool *complete)
+{
+    size_t used = 0;
+    *complete = false;
+    while (used < n) {
+        if (c->pstate == PS_BODY) {
+            size_t take = n - used;
+            if ((int64_t)take > c->body_left)
+                take = (size_t)c->body_left;
+            c->body_left -= (int64_t)take;
+            used += take;
+            if (c->body_left == 0) {
+                *complete = true;
+                return (ssize_t)used;
+            }
+            continue;
+        }
+        if (c->pstate == PS_BODY_EOF)
+            return (ssize_t)n;
+        const char *s = p + used;
+        const char *nl = memchr(s, '\n', n - used);
+        if (!nl) {
+            size_t k = n - used;
+            if (c->linelen + k > LOAD_LINE_LEN)
+                k = LOAD_LINE_LEN - c->linelen; /* keep the start: names and short values */
+            memcpy(c->line + c->linelen, s, k);
+            c->linelen = (uint16_t)(c->linelen + k);
+            return (ssize_t)n;
+        }
+        size_t len = (size_t)(nl - s);
+        used += len + 1;
+        if (c->linelen > 0) {
+            size_t k = len;
+            if (c->linelen + k > LOAD_LINE_LEN)
+                k = LOAD_LINE_LEN - c->linelen;
+            memcpy(c->line + c->linelen, s, k);
+            s = c->line;
+            len = c->linelen + k;
+            c->linelen = 0;
+        }
+        if (len > 0 && s[len - 1] == '\r')
+            len--;
+        int r = conn_line(c, s, len);
+        if (r < 0)
+            return -1;
+        if (r == 1) {
+            if (c->body_left > 0) {
+                c->pstate = PS_BODY;
+            } else if (c->body_left < 0 && c->close_after && c->status != 204 && c->status != 304) {
+                c->pstate = PS_BODY_EOF;
+            } else {
+                *complete = true;
+                return (ssize_t)used;
+            }
+        }
+    }
+    return (ssize_t)used;
+}
+
+static void conn_readable(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+    struct load_thread *t = c->t;
+    for (;;) {
+        ssize_t n = read(fd, t->rbuf, LOAD_READ_BUF);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            if (c->state == CS_BUSY)
+                stat_inc(&t->st.errored);
+            conn_reopen(c, !c->answered);
+            return;
+        }
+        if (n == 0) {
+            if (c->state == CS_BUSY && c->pstate == PS_BODY_EOF) {
+                conn_close(c);
+                c->close_after = true;
+                conn_complete(c, now_us());
+                return;
+            }
+            if (c->state == CS_BUSY)
+                stat_inc(&t->st.errored);
+            /* an idle keep-alive connection closed by the server is not an error */
+            conn_reopen(c, !c->answered);
+            return;
+        }
+        if (c->state != CS_BUSY) { /* bytes nobody asked for */
+            stat_inc(&t->st.errored);
+            conn_reopen(c, true);
+            return;
+        }
+        bool complete;
+        ssize_t used = conn_parse(c, t->rbuf, (size_t)n, &complete);
+        if (used < 0 || (complete && used != n)) { /* malformed, or unsolicited extra bytes */
+            stat_inc(&t->st.errored);
+            conn_reopen(c, true);
+            return;
+        }
+        if (complete) {
+            conn_complete(c, now_us());
+            return;
+        }
+        if (n < LOAD_READ_BUF)
+            return; /* drained: level-triggered epoll tells us when more comes */
+    }
+}
+
+/* ---- per-thread timers ------------------------------------------------------------------ */
+
+static void sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct load_thread *t = arg;
+    struct load *l = t->l;
+    uint64_t now = now_us();
+    for (unsigned i = 0; i < t->nconns; i++) {
+        struct conn *c = &t->conns[i];
+        if (c->state == CS_BUSY && now - c->sent_us >= l->timeout_us) {
+            stat_inc(&t->st.timeouts); /* the request is abandoned: no latency recorded */
+            conn_reopen(c, false);
+        } else if (c->state == CS_CONNECTING && now - c->since_us >= l->timeout_us) {
+            stat_inc(&t->st.errored);
+            conn_reopen(c, true);
+        }
+    }
+}
+
+static void spread_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct load_thread *t = arg;
+    struct load *l = t->l;
+    uint64_t now = now_us();
+    while (t->nspread < t->nconns) {
+        uint64_t at = l->start_us + l->spread_us * t->nspread / t->nconns;
+        if (at > now) {
+            struct timeval tv = tv_of_us(at - now);
+            event_add(&t->ev_spread, &tv);
+            return;
+        }
+        conn_connect(&t->conns[t->nspread++]);
+    }
+}
+
+static void end_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct load_thread *t = arg;
+    event_base_loopbreak(t->base);
+}
+
+static void wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct load_thread *t = arg;
+    uint64_t v;
+    if (read(fd, &v, sizeof v) < 0) {
+        /* nothing to do: the flag below is what counts */
+    }
+    if (atomic_load(&t->l->stopping))
+        event_base_loopbreak(t->base);
+}
+
+static void *thread_main(void *arg)
+{
+    struct load_thread *t = arg;
+    struct load *l = t->l;
+    uint64_t now = now_us();
+    struct timeval tv;
+
+    event_add(&t->ev_wake, NULL);
+    tv = tv_of_us(l->start_us + l->duration_us > now ? l->start_us + l->duration_us - now : 0);
+    event_add(&t->ev_end, &tv);
+    if (l->timeout_us > 0) {
+        tv = tv_of_us(l->sweep_us);
+        event_add(&t->ev_sweep, &tv);
+    }
+    tv = tv_of_us(l->start_us > now ? l->start_us - now : 0);
+    event_add(&t->ev_spread, &tv);
+    if (!atomic_load(&l->stopping))
+        event_base_dispatch(t->base);
+
+    uint64_t end = now_us();
+    if (end > l->start_us + l->duration_us)
+        end = l->start_us + l->duration_us;
+    for (unsigned i = 0; i < t->nconns; i++)
+        conn_close(&t->conns[i]);
+    atomic_store(&t->end_us, end < l->start_us ? l->start_us : end);
+    atomic_store(&t->done, true);
+    return NULL;
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+/* Raise RLIMIT_NOFILE's soft limit to what `need` descriptors take. -1 with err if the hard
+ * limit is too low. */
+static int load_raise_nofile(unsigned connections, unsigned need, char *err)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        lj_err(err, "getrlimit: %s", strerror(errno));
+        return -1;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        lj_err(err,
+               "load.connections = %u needs %u file descriptors; the limit is %llu (ulimit -n)",
+               connections, need, (unsigned long long)rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        lj_err(err, "load.connections = %u needs %u file descriptors; raising the limit: %s",
+               connections, need, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int load_thread_init(struct load *l, struct load_thread *t, unsigned index, unsigned nconns,
+                            char *err)
+{
+    t->l = l;
+    t->index = index;
+    t->nconns = nconns;
+    t->wake_fd = -1;
+    struct event_config *cfg = event_config_new();
+    if (!cfg)
+        goto nomem;
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_PRECISE_TIMER);
+    t->base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    if (!t->base) {
+        lj_err(err, "load: event_base_new failed");
+        return -1;
+    }
+    t->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (t->wake_fd < 0) {
+        lj_err(err, "load: eventfd: %s", strerror(errno));
+        return -1;
+    }
+    t->conns = calloc(nconns, sizeof *t->conns);
+    t->idle = calloc(nconns, sizeof *t->idle);
+    t->rbuf = malloc(LOAD_READ_BUF);
+    t->corrected = hist_new();
+    t->uncorrected = hist_new();
+    if (!t->conns || !t->idle || !t->rbuf || !t->corrected || !t->uncorrected)
+        goto nomem;
+    for (unsigned i = 0; i < nconns; i++) {
+        t->conns[i].t = t;
+        t->conns[i].fd = -1;
+    }
+    event_assign(&t->ev_wake, t->base, t->wake_fd, EV_READ | EV_PERSIST, wake_cb, t);
+    event_assign(&t->ev_end, t->base, -1, 0, end_cb, t);
+    event_assign(&t->ev_sched, t->base, -1, 0, sched_cb, t);
+    event_assign(&t->ev_sweep, t->base, -1, EV_PERSIST, sweep_cb, t);
+    event_assign(&t->ev_spread, t->base, -1, 0, spread_cb, t);
+    return 0;
+nomem:
+    lj_err(err, "load: out of memory for %u connections", nconns);
+    return -1;
+}
+
+struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_t port, char *err)
+{
+    struct load *l = NULL;
+    const char *path = sc->request[0] ? sc->request : "/";
+    unsigned char a = (unsigned char)(ipv4_loopback >> 24);
+
+    if (a != 127) {
+        lj_err(err, "load: refusing %u.%u.%u.%u: the target must be on loopback (127.0.0.0/8)", a,
+               (ipv4_loopback >> 16) & 255u, (ipv4_loopback >> 8) & 255u, ipv4_loopback & 255u);
+        goto fail;
+    }
+    if (port == 0) {
+        lj_err(err, "load: target port is 0");
+        goto fail;
+    }
+    if (sc->connections == 0) {
+        lj_err(err, "load.connections = 0: at least one connection is needed");
+        goto fail;
+    }
+    if (path[0] != '/' || strpbrk(path, " \r\n\t")) {
+        lj_err(err, "load.request = '%s': must be a path starting with '/', without blanks", path);
+        goto fail;
+    }
+    if (!(sc->rate >= 0.0) || !isfinite(sc->rate)) {
+        lj_err(err, "load.rate must be >= 0");
+        goto fail;
+    }
+    unsigned nthreads = sc->threads ? sc->threads : 1;
+    if (nthreads > sc->connections)
+        nthreads = sc->connections;
+    if (load_raise_nofile(sc->connections, sc->connections + LOAD_FD_MARGIN, err) < 0)
+        goto fail;
+
+    l = calloc(1, sizeof *l);
+    if (!l)
+        goto nomem;
+    l->nthreads = nthreads;
+    l->connections = sc->connections;
+    l->open_loop = sc->rate > 0.0 || sc->nstages > 0;
+    l->duration_us = sc->duration_us;
+    l->ramp_us = sc->ramp_us;
+    l->timeout_us = sc->client_timeout_us;
+    l->sweep_us = l->timeout_us / 20;
+    if (l->sweep_us < LOAD_SWEEP_MIN_US)
+        l->sweep_us = LOAD_SWEEP_MIN_US;
+    if (l->sweep_us > LOAD_SWEEP_MAX_US)
+        l->sweep_us = LOAD_SWEEP_MAX_US;
+    if (sc->ramp_us > 0) {
+        l->spread_us = sc->ramp_us;
+    } else {
+        l->spread_us = (uint64_t)sc->connections * LOAD_CONNECT_GAP_US;
+        if (l->spread_us > LOAD_CONNECT_SPREAD_US)
+            l->spread_us = LOAD_CONNECT_SPREAD_US;
+    }
+    if (l->spread_us > l->duration_us / 2)
+        l->spread_us = l->duration_us / 2;
+    l->addr = ipv4_loopback;
+    l->port = port;
+    sched_build(l, sc);
+
+    size_t cap = strlen(path) + 64;
+    l->req = malloc(cap);
+    if (!l->req)
+        goto nomem;
+    int n = snprintf(l->req, cap, "GET %s HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\n\r\n", path, a,
+                     (ipv4_loopback >> 16) & 255u, (ipv4_loopback >> 8) & 255u,
+                     ipv4_loopback & 255u, port);
+    l->reqlen = (size_t)n;
+
+    l->threads = calloc(nthreads, sizeof *l->threads);
+    if (!l->threads)
+        goto nomem;
+    unsigned base = sc->connections / nthreads, extra = sc->connections % nthreads;
+    for (unsigned i = 0; i < nthreads; i++)
+        if (load_thread_init(l, &l->threads[i], i, base + (i < extra), err) < 0)
+            goto fail;
+    return l;
+nomem:
+    lj_err(err, "load: out of memory");
+fail:
+    load_free(l);
+    return NULL;
+}
+
+int load_start(struct load *l, char *err)
+{
+    /* All threads share one clock origin; a millisecond lets them all get going. */
+    l->start_us = now_us() + 1000;
+    for (unsigned i = 0; i < l->nthreads; i++) {
+        int rc = pthread_create(&l->threads[i].tid, NULL, thread_main, &l->threads[i]);
+        if (rc != 0) {
+            lj_err(err, "load: pthread_create: %s", strerror(rc));
+            goto fail;
+        }
+        l->threads[i].started = true;
+    }
+    return 0;
+fail:
+    load_stop(l);
+    return -1;
+}
+
+void load_stop(struct load *l)
+{
+    if (!l || l->joined)
+        return;
+    atomic_store(&l->stopping, true);
+    for (unsigned i = 0; i < l->nthreads; i++) {
+        uint64_t one = 1;
+        if (l->threads[i].started && write(l->threads[i].wake_fd, &one, sizeof one) < 0) {
+            /* an eventfd write only fails when the counter would overflow: already woken */
+        }
+    }
+    for (unsigned i = 0; i < l->nthreads; i++)
+        if (l->threads[i].started)
+            pthread_join(l->threads[i].tid, NULL);
+    l->joined = true;
+}
+
+bool load_done(struct load *l)
+{
+    for (unsigned i = 0; i < l->nthreads; i++)
+        if (!atomic_load(&l->threads[i].done))
+            return false;
+    return true;
+}
+
+void load_counters(struct load *l, struct load_counters *out)
+{
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < l->nthreads; i++) {
+        struct load_thread *t = &l->threads[i];
+        uint64_t end = atomic_load(&t->end_us); /* acquire: the final counters follow */
+        uint64_t sent = stat_get(&t->st.sent);
+        out->sent += sent;
+        out->ok += stat_get(&t->st.ok);
+        out->failed += stat_get(&t->st.failed);
+        out->errored += stat_get(&t->st.errored);
+        out->timeouts += stat_get(&t->st.timeouts);
+        out->connects += stat_get(&t->st.connects);
+        out->open += stat_get(&t->st.open);
+        if (!l->open_loop || l->start_us == 0) {
+            out->scheduled += sent;
+            continue;
+        }
+        uint64_t due = sched_due(t, end ? end : now_us());
+        if (due < sent)
+            due = sent;
+        out->scheduled += due;
+        out->backlog += due - sent;
+    }
+}
+
+void load_latency(struct load *l, struct hist *corrected, struct hist *uncorrected)
+{
+    for (unsigned i = 0; i < l->nthreads; i++) {
+        if (corrected)
+            hist_merge(corrected, l->threads[i].corrected);
+        if (uncorrected)
+            hist_merge(uncorrected, l->threads[i].uncorrected);
+    }
+}
+
+void load_free(struct load *l)
+{
+    if (!l)
+        return;
+    load_stop(l);
+    for (unsigned i = 0; l->threads && i < l->nthreads; i++) {
+        struct load_thread *t = &l->threads[i];
+        for (unsigned j = 0; t->conns && j < t->nconns; j++)
+            conn_close(&t->conns[j]);
+        if (t->base) {
+            ev_del(&t->ev_wake);
+            ev_del(&t->ev_end);
+            ev_del(&t->ev_sched);
+            ev_del(&t->ev_sweep);
+            ev_del(&t->ev_spread);
+            event_base_free(t->base);
+        }
+        if (t->wake_fd >= 0)
+            close(t->wake_fd);
+        free(t->conns);
+        free(t->idle);
+        free(t->rbuf);
+        hist_free(t->corrected);
+        hist_free(t->uncorrected);
+    }
+    free(l->threads);
+    free(l->req);
+    free(l);
+}
