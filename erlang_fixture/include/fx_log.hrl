@@ -1,0 +1,28 @@
+%% fx_log.hrl -- the event the fixture logger's callers send to its gen_event manager.
+%% Built in the caller, as lager's do_log_impl builds a #lager_msg{}: the message is
+%% already formatted; the timestamp is taken at the call.
+
+-record(fx_log_msg, {
+    level :: fx_config:level(),
+    time_us :: integer(),          %% erlang:system_time(microsecond) at the call
+    pid :: pid(),
+    message :: binary()            %% formatted, truncated to ?FX_LOG_TRUNCATION bytes
+}).
+
+%% lager's ?DEFAULT_TRUNCATION (include/lager.hrl).
+-define(FX_LOG_TRUNCATION, 4096).
+
+%% The registered gen_event manager of the fixture backend (lager's lager_event).
+-define(FX_LOG_EVENT, fx_log_event).
+
+%% persistent_term keys of the fixture backend.
+-define(FX_LOG_MASK, {fx_log_fixture, mask}).          %% integer level mask
+-define(FX_LOG_ASYNC, {fx_log_fixture, async}).        %% true | false; absent = false
+-define(FX_LOG_COUNTERS, {fx_log_fixture, counters}).  %% counters:counters_ref()
+
+%% Counter indexes.
+-define(FX_C_SWITCHES, 1).
+-define(FX_C_WRITTEN, 2).
+-define(FX_C_DROPPED, 3).
+-define(FX_C_KILLED, 4).   %% 1 between a kill and the handlers' reinstall
+-define(FX_C_SIZE, 4).
