@@ -26,7 +26,8 @@ prep_stop(State) ->
     fx_log:cleanup(),
     State.
 
+%% `http_port' is left set: unset_env from here would call the application controller
+%% while it is busy stopping us (a 5 s timeout). A restart overwrites it; unload clears it.
 -spec stop(term()) -> ok.
 stop(_State) ->
-    _ = application:unset_env(fixture, http_port),
     ok.

@@ -1,0 +1,100 @@
+%% fx_test.hrl -- helpers shared by the fixture's EUnit modules (test/fx_*_tests.erl).
+%% Waiting is always on a condition with a deadline, never a sleep-to-settle.
+
+-include_lib("eunit/include/eunit.hrl").
+
+-compile({nowarn_unused_function,
+          [{start_app, 1}, {stop_app, 0}, {wait_until, 1}, {wait_until, 2},
+           {http_connect, 0}, {http_get, 2}, {http_send, 2}, {http_recv, 1},
+           {tmp_log_file, 0}, {blocked_in_rpc, 1}, {worker_pids, 0}, {recv_headers, 2},
+           {wait_loop, 2}]}).
+
+-define(WAIT_MS, 10000).
+
+%% Start `fixture' with Env on top of its .app defaults (a fresh log file in a temp dir,
+%% port 0, few acceptors). application:load/1 first: set_env before load is overwritten.
+start_app(Env) ->
+    stop_app(),
+    ok = application:load(fixture),
+    Base = [{listen_port, 0}, {acceptors, 4}, {log_file, tmp_log_file()}],
+    [ok = application:set_env(fixture, K, V) || {K, V} <- Base ++ Env],
+    {ok, _} = application:ensure_all_started(fixture),
+    ok.
+
+stop_app() ->
+    _ = application:stop(fixture),
+    _ = application:unload(fixture),
+    ok.
+
+wait_until(Fun) ->
+    wait_until(Fun, ?WAIT_MS).
+
+wait_until(Fun, TimeoutMs) ->
+    Deadline = erlang:monotonic_time(millisecond) + TimeoutMs,
+    wait_loop(Fun, Deadline).
+
+wait_loop(Fun, Deadline) ->
+    case Fun() of
+        true -> ok;
+        false ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> erlang:error({timeout_waiting_for, erlang:fun_info(Fun, name)});
+                false ->
+                    receive after 1 -> ok end,
+                    wait_loop(Fun, Deadline)
+            end
+    end.
+
+tmp_log_file() ->
+    Dir = filename:join(["/tmp", "fx_eunit_" ++ os:getpid(),
+                         integer_to_list(erlang:unique_integer([positive]))]),
+    filename:join(Dir, "fixture.log").
+
+%% A client socket that reads responses with the VM's HTTP parser.
+http_connect() ->
+    {ok, Port} = application:get_env(fixture, http_port),
+    {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port,
+                              [binary, {packet, http_bin}, {active, false}], 5000),
+    S.
+
+http_send(S, Path) ->
+    ok = gen_tcp:send(S, ["GET ", Path, " HTTP/1.1\r\nhost: localhost\r\n\r\n"]).
+
+%% {Status, #{HeaderName => Value}, Body}
+http_recv(S) ->
+    ok = inet:setopts(S, [{packet, http_bin}]),
+    {ok, {http_response, _, Status, _}} = gen_tcp:recv(S, 0, ?WAIT_MS),
+    Headers = recv_headers(S, #{}),
+    Len = binary_to_integer(maps:get('Content-Length', Headers)),
+    ok = inet:setopts(S, [{packet, raw}]),
+    {ok, Body} = case Len of
+                     0 -> {ok, <<>>};
+                     _ -> gen_tcp:recv(S, Len, ?WAIT_MS)
+                 end,
+    {Status, Headers, Body}.
+
+recv_headers(S, Acc) ->
+    case gen_tcp:recv(S, 0, ?WAIT_MS) of
+        {ok, {http_header, _, Name, _, Value}} -> recv_headers(S, Acc#{Name => Value});
+        {ok, http_eoh} -> Acc
+    end.
+
+http_get(S, Path) ->
+    http_send(S, Path),
+    http_recv(S).
+
+%% True when Pid is parked in a synchronous log call, as the incident's processes were.
+blocked_in_rpc(Pid) ->
+    case erlang:process_info(Pid, current_stacktrace) of
+        {current_stacktrace, [{gen, do_call, 4, _}, {gen_event, rpc, 2, _} | _]} -> true;
+        _ -> false
+    end.
+
+%% Processes running fx_worker code (a walk of all processes: test-only).
+worker_pids() ->
+    [P || P <- erlang:processes(),
+          case erlang:process_info(P, current_stacktrace) of
+              {current_stacktrace, Stack} ->
+                  lists:keymember(fx_worker, 1, Stack);
+              undefined -> false
+          end].

@@ -1,0 +1,141 @@
+%% @doc Tests of the environment rules: lager's threshold/window rules, the enums, and
+%% that a bad sys.config stops the application (and the node) with a readable reason.
+-module(fx_config_tests).
+
+-include("fx_test.hrl").
+
+error_key(Env) ->
+    {error, {bad_config, Key, _Value, Why}} = fx_config:validate(Env),
+    ?assert(is_list(Why)),
+    Key.
+
+defaults_are_valid_test() ->
+    {ok, C} = fx_config:validate([]),
+    ?assertMatch(#{listen_ip := {127, 0, 0, 1}, listen_port := 0, acceptors := 16,
+                   pool_mode := spawn, pool_size := 100, logger_backend := fixture,
+                   async_threshold := 20, async_threshold_window := 4,
+                   killer_hwm := undefined, killer_reinstall_after := 5000,
+                   write_cost_us := 0}, C).
+
+window_default_is_20_percent_truncated_test() ->
+    W = fun(T) -> {ok, #{async_threshold_window := X}} =
+                      fx_config:validate([{async_threshold, T}]), X end,
+    ?assertEqual(4, W(20)),
+    ?assertEqual(20, W(100)),
+    ?assertEqual(1, W(9)),
+    ?assertEqual(0, W(4)),
+    ?assertEqual(0, W(0)).
+
+explicit_window_is_kept_test() ->
+    ?assertMatch({ok, #{async_threshold_window := 5}},
+                 fx_config:validate([{async_threshold, 20}, {async_threshold_window, 5}])).
+
+window_equal_to_threshold_is_accepted_test() ->
+    ?assertMatch({ok, #{async_threshold_window := 20}},
+                 fx_config:validate([{async_threshold, 20}, {async_threshold_window, 20}])).
+
+undefined_threshold_ignores_window_test() ->
+    ?assertMatch({ok, #{async_threshold := undefined}},
+                 fx_config:validate([{async_threshold, undefined},
+                                     {async_threshold_window, 50}])).
+
+window_above_threshold_is_an_error_test() ->
+    ?assertEqual(async_threshold_window,
+                 error_key([{async_threshold, 20}, {async_threshold_window, 21}])).
+
+negative_values_are_errors_test() ->
+    ?assertEqual(async_threshold, error_key([{async_threshold, -1}])),
+    ?assertEqual(async_threshold_window,
+                 error_key([{async_threshold, 20}, {async_threshold_window, -1}])),
+    ?assertEqual(killer_hwm, error_key([{killer_hwm, -5}])),
+    ?assertEqual(write_cost_us, error_key([{write_cost_us, -1}])),
+    ?assertEqual(killer_reinstall_after, error_key([{killer_reinstall_after, -1}])).
+
+non_integer_threshold_is_an_error_test() ->
+    ?assertEqual(async_threshold, error_key([{async_threshold, 2.5}])),
+    ?assertEqual(async_threshold, error_key([{async_threshold, "20"}])),
+    ?assertEqual(async_threshold, error_key([{async_threshold, infinity}])).
+
+bad_enums_are_errors_test() ->
+    ?assertEqual(log_level, error_key([{log_level, verbose}])),
+    ?assertEqual(pool_mode, error_key([{pool_mode, pooled}])),
+    ?assertEqual(logger_backend, error_key([{logger_backend, syslog}])),
+    ?assertEqual(pool_size, error_key([{pool_size, 0}])),
+    ?assertEqual(acceptors, error_key([{acceptors, 0}])).
+
+listen_ip_must_be_loopback_test() ->
+    ?assertEqual(listen_ip, error_key([{listen_ip, {0, 0, 0, 0}}])),
+    ?assertEqual(listen_ip, error_key([{listen_ip, {10, 0, 0, 1}}])),
+    ?assertMatch({ok, _}, fx_config:validate([{listen_ip, {127, 0, 0, 2}}])).
+
+otp_levels_must_be_ordered_test() ->
+    ?assertEqual(sync_mode_qlen, error_key([{logger_backend, otp}, {sync_mode_qlen, 300}])),
+    ?assertEqual(drop_mode_qlen, error_key([{logger_backend, otp}, {drop_mode_qlen, 2000}])),
+    ?assertMatch({ok, _}, fx_config:validate([{logger_backend, otp}, {sync_mode_qlen, 200}])).
+
+level_none_is_valid_test() ->
+    ?assertMatch({ok, #{log_level := none}}, fx_config:validate([{log_level, none}])).
+
+format_error_names_key_and_value_test() ->
+    {error, R} = fx_config:validate([{async_threshold, 20}, {async_threshold_window, 30}]),
+    Line = fx_config:format_error({fixture, {R, {fx_app, start, [normal, []]}}}),
+    ?assertEqual("async_threshold_window = 30: must not exceed async_threshold (20)", Line).
+
+application_refuses_bad_config_test() ->
+    stop_app(),
+    ok = application:load(fixture),
+    ok = application:set_env(fixture, pool_mode, pooled),
+    try
+        {error, Reason} = application:ensure_all_started(fixture),
+        ?assertMatch({bad_config, pool_mode, pooled, _}, fx_config:find_error(Reason)),
+        ?assertEqual(undefined, whereis(fx_sup))
+    after
+        stop_app()
+    end.
+
+%% The node itself, as the harness starts it (without distribution): a bad key prints one
+%% line on stderr and halts with status 3; a good node halts with 0 when stdin closes.
+node_boot_test_() ->
+    {timeout, 60, fun node_boot/0}.
+
+node_boot() ->
+    %% Bad: stdin stays open (a pipe from this port) so the halt is the boot's, not eof's.
+    Bad = open_node(["-fixture", "async_threshold_window", "30"],
+                    [exit_status, stderr_to_stdout]),
+    {Lines, Status} = collect(Bad, []),
+    ?assertEqual(3, Status),
+    ?assert(lists:member(<<"fixture: failed to start: async_threshold_window = 30: "
+                           "must not exceed async_threshold (20)">>, Lines)),
+    %% Good: wait until it is up, close its stdin, see the OS process go away.
+    Port = open_node(["-eval", "io:format(\"ready ~p~n\", "
+                               "[application:get_env(fixture, http_port)])"], []),
+    {os_pid, OsPid} = erlang:port_info(Port, os_pid),
+    receive
+        {Port, {data, {eol, <<"ready {ok,", _/binary>>}}} -> ok
+    after ?WAIT_MS ->
+            os:cmd("kill -9 " ++ integer_to_list(OsPid)),
+            erlang:error(node_not_ready)
+    end,
+    port_close(Port),
+    Alive = fun() ->
+                    os:cmd("kill -0 " ++ integer_to_list(OsPid) ++ " 2>/dev/null; echo $?")
+                        =:= "0\n"
+            end,
+    ok = wait_until(fun() -> not Alive() end).
+
+open_node(Extra, Opts) ->
+    Ebin = filename:dirname(code:which(fx_boot)),
+    Args = ["-noshell", "-pa", Ebin, "-fixture", "log_file", "\"" ++ tmp_log_file() ++ "\""]
+        ++ ["-s", "fx_boot", "start"] ++ Extra,
+    open_port({spawn_executable, os:find_executable("erl")},
+              [{args, Args}, binary, {line, 1024}, use_stdio | Opts]).
+
+collect(Port, Acc) ->
+    receive
+        {Port, {data, {eol, Line}}} -> collect(Port, [Line | Acc]);
+        {Port, {data, {noeol, Line}}} -> collect(Port, [Line | Acc]);
+        {Port, {exit_status, Status}} -> {lists:reverse(Acc), Status}
+    after 30000 ->
+            port_close(Port),
+            erlang:error({node_did_not_exit, lists:reverse(Acc)})
+    end.
