@@ -172,8 +172,13 @@ static void last_log_line(const char *dir, char *out, size_t len)
         return;
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0])
-            snprintf(out, len, "%s", line);
+        size_t n = strlen(line);
+        if (n == 0)
+            continue;
+        if (n >= len)
+            n = len - 1;
+        memcpy(out, line, n);
+        out[n] = '\0';
     }
     fclose(f);
 }
@@ -226,7 +231,7 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
                     "inet_dist_use_interface",
                     "{127,0,0,1}",
                     "+P",
-                    "4194304",
+                    "1048576", /* room for the pile-up; the table costs 12 bytes a slot */
                     "-pa",
                     pa,
                     "-config",

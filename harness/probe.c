@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
 
 #include <ei.h>
 
@@ -56,7 +58,16 @@ struct probe *probe_connect(const char *alive, const char *cookie, int port,
         lj_err(err, "ei_connect_xinit failed (erl_errno %d)", erl_errno);
         goto fail;
     }
+    /* libei waits with select(): an fd at or above FD_SETSIZE would overflow its fd_set.
+     * Open probe connections before the load generator takes the low fds. */
     p->fd = ei_connect_host_port_tmo(&p->ec, "127.0.0.1", port, timeout_ms);
+    if (p->fd >= FD_SETSIZE) {
+        lj_err(err, "probe connection got fd %d >= FD_SETSIZE (%d), which libei cannot wait on",
+               p->fd, FD_SETSIZE);
+        close(p->fd);
+        p->fd = -1;
+        goto fail;
+    }
     if (p->fd < 0) {
         int e = erl_errno;
         lj_err(err, "cannot connect to the node at 127.0.0.1:%d: %s", port,

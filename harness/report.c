@@ -160,7 +160,7 @@ void report_text(FILE *f, const struct report *rep, bool color)
     const struct results *r = rep->r;
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "",
                *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
-    char a[32], b[32], c[32], d[32], e[32];
+    char a[32], b[32], c[32], d[32], e[32], t[32];
     bool good = rep->exit_code == 0;
 
     fprintf(f, "\n%slogjam%s  %s  verdict: %s%s%s (exit %d)\n", bold, off,
@@ -209,7 +209,7 @@ void report_text(FILE *f, const struct report *rep, bool color)
             fmt_count((double)r->load.ok, c, sizeof c),
             fmt_count((double)r->load.failed, d, sizeof d),
             fmt_count((double)r->load.errored, e, sizeof e),
-            fmt_count((double)r->load.timeouts, a, sizeof a));
+            fmt_count((double)r->load.timeouts, t, sizeof t));
     if (r->latency && hist_count(r->latency)) {
         static const double ps[] = {50, 90, 99, 99.9};
         fprintf(f, "    %-18s", "latency");
@@ -222,7 +222,9 @@ void report_text(FILE *f, const struct report *rep, bool color)
     }
 
     fprintf(f, "\n  recovery\n    ");
-    if (r->recovered)
+    if (r->recovery_end_us <= r->load_end_us || !r->has_recovery)
+        fprintf(f, "no recovery phase was watched\n");
+    else if (r->recovered)
         fprintf(f, "processes back within %s of baseline after %s\n",
                 fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
                 fmt_secs(r->recovery_time, b, sizeof b));

@@ -33,6 +33,7 @@
 #define RUN_DIAG_TOP_N 10
 #define RUN_DIAG_TIMEOUT_MS 30000
 #define RUN_MAX_DIAGNOSES 3
+#define RUN_DIAG_KEEPALIVE_US 10000000
 #define RUN_INTERRUPT_RECOVERY_US 2000000 /* recovery after Ctrl-C */
 
 /* ---- signals: the handler only records; the main loop acts ---------------------------- */
@@ -259,6 +260,8 @@ static void harness_usage(double *cpu, uint64_t *rss)
 /* ---- diagnosis ------------------------------------------------------------------------ */
 
 struct diag_state {
+    struct probe *probe; /* opened before the load (libei needs fds < FD_SETSIZE), kept alive */
+    uint64_t last_used;
     json_t *doc;    /* the diagnosis kept for the report (the last one taken) */
     int taken;
     bool trigger_armed;
@@ -272,17 +275,23 @@ static void diag_take(struct node *n, struct diag_state *d, const char *why, uin
     if (d->taken >= RUN_MAX_DIAGNOSES)
         return;
     d->taken++;
-    struct probe *p = node_probe(n, "diag", err);
     json_t *doc = NULL;
-    if (p) {
+    if (!d->probe)
+        d->probe = node_probe(n, "diag", err);
+    if (d->probe) {
         if (!quiet)
             fprintf(stderr, "\r\033[Klogjam: diagnosing (%s)...\n", why);
-        enum probe_status st = probe_diagnose(p, RUN_DIAG_TOP_N, &doc, RUN_DIAG_TIMEOUT_MS, err);
+        enum probe_status st =
+            probe_diagnose(d->probe, RUN_DIAG_TOP_N, &doc, RUN_DIAG_TIMEOUT_MS, err);
+        d->last_used = now_us();
         if (st != PROBE_OK) {
             json_decref(doc);
             doc = NULL;
         }
-        probe_close(p);
+        if (st == PROBE_ERROR) {
+            probe_close(d->probe);
+            d->probe = NULL;
+        }
     }
     if (!doc) {
         fprintf(stderr, "logjam: diagnosis failed: %s\n", err);
@@ -294,20 +303,31 @@ static void diag_take(struct node *n, struct diag_state *d, const char *why, uin
     d->doc = doc;
 }
 
+/* An idle distribution connection is dropped by the node after net_ticktime (45-75 s):
+ * a cheap call every RUN_DIAG_KEEPALIVE_US keeps the diagnosis connection open. */
+static void diag_keepalive(struct diag_state *d)
+{
+    char err[LJ_ERR_LEN];
+    json_t *reply = NULL;
+    if (!d->probe || now_us() - d->last_used < RUN_DIAG_KEEPALIVE_US)
+        return;
+    d->last_used = now_us();
+    if (probe_call(d->probe, "erlang", "node", NULL, 0, &reply, 2000, err) == PROBE_ERROR) {
+        probe_close(d->probe);
+        d->probe = NULL;
+    }
+    json_decref(reply);
+}
+
 static void diag_prepare(const struct scenario *sc, struct diag_state *d)
 {
+    char err[LJ_ERR_LEN];
     memset(d, 0, sizeof *d);
     const char *at = sc->diagnose_at;
     if (!*at || strcmp(at, "peak") == 0 || strcmp(at, "never") == 0)
         return;
-    /* "processes > 50000": metric, then the comparison, read as a gate on the max. */
-    char metric[GATE_METRIC_LEN], expr[GATE_EXPR_LEN], err[LJ_ERR_LEN];
-    int n = 0;
-    if (sscanf(at, "%63s %n", metric, &n) == 1 && at[n]) {
-        snprintf(expr, sizeof expr, "max %s", at + n);
-        if (gate_parse(metric, expr, &d->trigger, err) == 0 && series_metric_known(metric))
-            d->trigger_armed = true;
-    }
+    /* "processes > 50000", validated by scenario_load already */
+    d->trigger_armed = gate_parse_trigger(at, &d->trigger, err) == 0;
 }
 
 /* ---- the run -------------------------------------------------------------------------- */
@@ -404,6 +424,7 @@ static bool tick(struct run_ctx *c, const char *phase)
         snprintf(why, sizeof why, "%s", c->sc->diagnose_at);
         diag_take(c->node, &c->diag, why, since_start(c), !c->o->progress);
     }
+    diag_keepalive(&c->diag);
     progress(c, phase);
     return true;
 }
@@ -419,7 +440,7 @@ static void phase_wait(struct run_ctx *c, enum phase ph, uint64_t dur_us)
 static void phase_load(struct run_ctx *c)
 {
     sigset_t old;
-    uint32_t lo = htonl(INADDR_LOOPBACK);
+    uint32_t lo = INADDR_LOOPBACK; /* host byte order */
     atomic_store(&c->smp.phase, (int)PHASE_LOAD);
     c->res.load_start_us = since_start(c);
     c->load = load_new(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
@@ -435,9 +456,19 @@ static void phase_load(struct run_ctx *c)
         return;
     }
     atomic_store(&c->smp.load, c->load);
-    uint64_t end = now_us() + c->sc->duration_us + 2 * RUN_TICK_US;
-    while (!load_done(c->load) && now_us() < end && tick(c, "load"))
-        ;
+    uint64_t start = now_us();
+    uint64_t end = start + c->sc->duration_us + 2 * RUN_TICK_US;
+    /* "peak" = the end of the load, taken while the load still runs (after it stops the
+     * clients close and the picture changes). */
+    uint64_t margin = 2 * c->sc->sample_interval_us > 1000000 ? 2 * c->sc->sample_interval_us
+                                                                : 1000000;
+    uint64_t peak_at = start + (c->sc->duration_us > 2 * margin ? c->sc->duration_us - margin
+                                                                  : c->sc->duration_us / 2);
+    bool want_peak = strcmp(c->sc->diagnose_at, "peak") == 0 || !c->sc->diagnose_at[0];
+    while (!load_done(c->load) && now_us() < end && tick(c, "load")) {
+        if (want_peak && c->diag.taken == 0 && now_us() >= peak_at)
+            diag_take(c->node, &c->diag, "peak", since_start(c), !c->o->progress);
+    }
     load_stop(c->load);
     c->res.load_end_us = since_start(c);
     load_latency(c->load, c->lat, c->lat_raw);
@@ -638,11 +669,14 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o)
     if (sampler_start(&c.smp, c.error) < 0) {
         c.failed = true;
     } else {
+        c.diag.probe = node_probe(c.node, "diag", c.error); /* before the load's fds */
+        c.diag.last_used = now_us();
+        c.error[0] = '\0'; /* without it a diagnosis is just not taken */
         phase_wait(&c, PHASE_BASELINE, sc->baseline_us);
         if (!c.failed && !c.capped && !c.interrupted)
             phase_load(&c);
         if (!c.failed && !c.capped && strcmp(sc->diagnose_at, "never") != 0 &&
-            c.diag.taken == 0)
+            c.diag.taken == 0) /* the load ended early (Ctrl-C): diagnose what is there */
             diag_take(c.node, &c.diag, "peak", since_start(&c), !o->progress);
         if (!c.failed && !c.capped) /* after a Ctrl-C too, shortened */
             phase_recovery(&c);
@@ -659,6 +693,7 @@ out:
     g_node_pgid = 0;
     if (c.smp.csv)
         fclose(c.smp.csv);
+    probe_close(c.diag.probe);
     json_decref(c.diag.doc);
     series_free(c.smp.series);
     hist_free(c.lat);

@@ -283,6 +283,7 @@ void results_finish(struct results *r)
                 a->at_us > r->load_end_us ? (double)(a->at_us - r->load_end_us) / 1e6 : 0;
         }
     }
+    r->has_recovery = last_rec != NULL;
     if (last_rec) {
         int64_t over = last_rec->process_count - r->baseline_processes;
         r->leaked = over > 0 ? over : 0;

@@ -46,6 +46,7 @@ struct results {
     double sync_share;               /* fraction of sampled time in sync (load+recovery) */
     double recovery_time;            /* seconds from load end to processes near baseline */
     bool recovered;
+    bool has_recovery;               /* at least one sample was taken after the load */
     int64_t leaked;                  /* processes above baseline when recovery ended */
     double drain_rate;               /* processes/s over the last part of recovery (>0: drains) */
     int64_t switches;                /* logger mode switches during the run */
