@@ -16,7 +16,7 @@ enum gate_agg {
     AGG_FINAL,
     AGG_DELTA,
     AGG_SLOPE,
-    AGG_P,     /* p(N), N in gate.pct */
+    AGG_P, /* p(N), N in gate.pct */
     AGG_COUNT,
     AGG_RATE,
     AGG_TIME,
@@ -30,7 +30,7 @@ struct gate {
     char metric[GATE_METRIC_LEN]; /* e.g. "processes", "memory.total", "latency" */
     char expr[GATE_EXPR_LEN];     /* the right-hand side as written, "max < 20000" */
     enum gate_agg agg;
-    double pct;   /* for AGG_P */
+    double pct; /* for AGG_P */
     enum gate_op op;
     double value; /* in base units: bytes, seconds, counts, fractions */
     int line;     /* line in the scenario file, 0 for --set */
@@ -42,10 +42,19 @@ struct gate {
  * Returns 0, or -1 with err ("unknown metric 'proceses' (did you mean 'processes'?)"). */
 int gate_parse(const char *metric, const char *expr, struct gate *out, char *err);
 
+/* Parse a diagnosis trigger "METRIC OP VALUE" such as "processes > 50000" or
+ * "memory.total >= 2GiB" ([run] diagnose_at). METRIC must be sampled (one value per sample);
+ * out gets metric, op, value (base units), agg = AGG_FINAL (the latest sample) and expr = text.
+ * Returns 0, or -1 with err. (Added by the scenario module.) */
+int gate_parse_trigger(const char *text, struct gate *out, char *err);
+
+/* Name of an aggregate: "max", or "p(99.9)" written into buf for AGG_P. Returns a static
+ * string or buf; never NULL. */
 const char *gate_agg_name(enum gate_agg agg, double pct, char *buf, unsigned len);
+/* "<", "<=", ... for op; "?" when out of range. */
 const char *gate_op_name(enum gate_op op);
 
-/* Does `value OP threshold` hold? */
+/* Does `value OP threshold` hold? NaN (no data) never holds. */
 bool gate_holds(const struct gate *g, double value);
 
 #endif

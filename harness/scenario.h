@@ -7,6 +7,7 @@
 #define LJ_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -58,18 +59,18 @@ struct scenario {
 
     /* [load] */
     unsigned connections;
-    unsigned threads;           /* event loops */
-    double rate;                /* req/s; 0 = closed loop */
-    uint64_t ramp_us;           /* linear rate ramp from 0 at the start of the load phase */
+    unsigned threads; /* event loops */
+    double rate;      /* req/s; 0 = closed loop */
+    uint64_t ramp_us; /* linear rate ramp from 0 at the start of the load phase */
     struct stage stages[SCENARIO_MAX_STAGES]; /* optional: replaces rate/ramp when nstages > 0 */
     unsigned nstages;
     char request[SCENARIO_REQUEST_LEN]; /* path and query, e.g. /work?logs=10&level=debug */
-    uint64_t client_timeout_us; /* the client gives up, closes, reconnects */
+    uint64_t client_timeout_us;         /* the client gives up, closes, reconnects */
 
     /* [pool] */
     enum pool_mode pool_mode;
-    unsigned pool_size;  /* bounded: long-lived workers */
-    unsigned acceptors;  /* listener acceptor processes */
+    unsigned pool_size; /* bounded: long-lived workers */
+    unsigned acceptors; /* listener acceptor processes */
 
     /* [logger] */
     enum logger_backend backend;
@@ -78,7 +79,7 @@ struct scenario {
     int64_t async_threshold_window; /* SCENARIO_UNDEFINED = default 20% of threshold */
     int64_t killer_hwm;             /* SCENARIO_UNDEFINED = no killer */
     uint64_t killer_reinstall_after_us;
-    uint64_t write_cost_us;         /* simulated slow disk per line (fixture backend) */
+    uint64_t write_cost_us; /* simulated slow disk per line (fixture backend) */
     /* OTP logger overload protection (backend = otp), defaults as OTP 25's. */
     int64_t sync_mode_qlen, drop_mode_qlen, flush_qlen;
     bool burst_limit_enable;
@@ -88,7 +89,7 @@ struct scenario {
     int64_t overload_kill_qlen;
     uint64_t overload_kill_mem_size;
     int64_t overload_kill_restart_after_ms; /* SCENARIO_UNDEFINED = infinity */
-    char sys_config[SCENARIO_PATH_LEN]; /* user's own sys.config, "" = none */
+    char sys_config[SCENARIO_PATH_LEN];     /* user's own sys.config, "" = none */
 
     /* [gates] */
     struct gate gates[SCENARIO_MAX_GATES];
@@ -101,9 +102,21 @@ void scenario_defaults(struct scenario *sc);
 /* Read path (NULL: defaults only), then apply overrides ("section.key=value", in order),
  * then validate the whole scenario (cross-key rules, every gate). On error returns -1 and
  * err holds one line "file:line: what (did you mean 'x'?)" or "--set section.key=value: what";
- * the caller exits 104. */
+ * the caller exits 104. On error sc holds a partly read scenario: do not use it.
+ * A missing file: "path: cannot open: No such file or directory". */
 int scenario_load(struct scenario *sc, const char *path, const char *const *overrides,
                   unsigned noverrides, char *err);
+
+/* Like scenario_load without overrides, but the file's text is given: len bytes (NULs and
+ * garbage are reported, not trusted). name is used in errors, for sc->path and sc->name, and
+ * to resolve relative includes and sys_config. For tests and the fuzzer. (Added.) */
+int scenario_load_string(struct scenario *sc, const char *name, const char *text, size_t len,
+                         char *err);
+
+/* Check the cross-key rules (window <= threshold, OTP qlen order, stages vs rate/ramp,
+ * ramp <= duration, threads <= connections) on an already filled scenario, e.g. after
+ * scenario_set in a sweep. Returns 0, or -1 with err "path: what". (Added.) */
+int scenario_validate(const struct scenario *sc, char *err);
 
 /* Apply one "section.key=value" override; -1 with err on unknown key or bad value. */
 int scenario_set(struct scenario *sc, const char *assignment, char *err);

@@ -1,0 +1,473 @@
+/* gate.c -- gate expressions `METRIC = AGG OP VALUE[, abort]`: parse, validate, compare. */
+#include "gate.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "units.h"
+#include "util.h"
+
+/* What a threshold is measured in; decides how its value is parsed. */
+enum value_kind {
+    VK_COUNT,    /* plain number */
+    VK_SIZE,     /* bytes: 256MiB */
+    VK_DURATION, /* seconds: 500ms, bare number = seconds */
+    VK_FRACTION, /* 1% or 0.01 */
+    VK_RATE,     /* per second: 6000/s */
+};
+
+#define A(x) (1u << (x))
+#define SAMPLE_AGGS                                                                                \
+    (A(AGG_BASELINE) | A(AGG_MAX) | A(AGG_MIN) | A(AGG_AVG) | A(AGG_FINAL) | A(AGG_DELTA) |        \
+     A(AGG_SLOPE) | A(AGG_P))
+
+struct metric {
+    const char *name;
+    unsigned aggs;             /* bit per enum gate_agg */
+    enum value_kind kind;      /* for max, min, p(N)... */
+    enum value_kind rate_kind; /* for AGG_RATE */
+    bool per_sample;           /* one value per sample: usable in a diagnosis trigger */
+};
+
+static const struct metric metrics[] = {
+    {"processes", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
+    {"memory.total", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
+    {"memory.processes", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
+    {"memory.binary", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
+    {"memory.ets", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
+    {"logger.queue", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
+    {"connections", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
+    {"run_queue", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
+    {"pool.busy", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
+    {"logger.switches", A(AGG_COUNT) | A(AGG_MAX) | A(AGG_FINAL), VK_COUNT, VK_COUNT, false},
+    {"logger.sync", A(AGG_TIME) | A(AGG_FIRST), VK_DURATION, VK_COUNT, false},
+    {"logger.dropped", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
+    {"requests", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_RATE, false},
+    {"requests.ok", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
+    {"requests.failed", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
+    {"requests.errored", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
+    {"requests.timeout", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
+    {"latency", A(AGG_P) | A(AGG_MAX) | A(AGG_MIN) | A(AGG_AVG), VK_DURATION, VK_COUNT, false},
+    {"recovery", A(AGG_TIME) | A(AGG_LEAKED), VK_DURATION, VK_COUNT, false},
+    {"samples.missed", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
+};
+#define NMETRICS (sizeof metrics / sizeof metrics[0])
+
+/* Indexed by enum gate_agg. */
+static const char *const agg_names[] = {
+    [AGG_BASELINE] = "baseline", [AGG_MAX] = "max",     [AGG_MIN] = "min",
+    [AGG_AVG] = "avg",           [AGG_FINAL] = "final", [AGG_DELTA] = "delta",
+    [AGG_SLOPE] = "slope",       [AGG_P] = "p(N)",      [AGG_COUNT] = "count",
+    [AGG_RATE] = "rate",         [AGG_TIME] = "time",   [AGG_LEAKED] = "leaked",
+    [AGG_FIRST] = "first",
+};
+#define NAGGS (sizeof agg_names / sizeof agg_names[0])
+
+static const char *const op_names[] = {
+    [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
+};
+#define NOPS (sizeof op_names / sizeof op_names[0])
+
+static const char *const kind_expect[] = {
+    [VK_COUNT] = "a number like 20000",      [VK_SIZE] = "a size like 256MiB",
+    [VK_DURATION] = "a duration like 500ms", [VK_FRACTION] = "a percentage like 1%",
+    [VK_RATE] = "a rate like 6000/s",
+};
+
+/* Closest name within a small edit distance, or NULL. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+    char low[GATE_METRIC_LEN];
+    size_t len = strlen(word), i;
+    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    const char *pick = NULL;
+    if (len >= sizeof low)
+        return NULL;
+    for (i = 0; i <= len; i++)
+        low[i] = (char)tolower((unsigned char)word[i]);
+    for (i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        unsigned d = lj_edit_distance(low, names[i]);
+        if (d < best) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return best <= limit ? pick : NULL;
+}
+
+static const struct metric *find_metric(const char *name)
+{
+    for (size_t i = 0; i < NMETRICS; i++)
+        if (strcmp(metrics[i].name, name) == 0)
+            return &metrics[i];
+    return NULL;
+}
+
+static void unknown_metric(const char *name, bool per_sample_only, char *err)
+{
+    const char *names[NMETRICS];
+    for (size_t i = 0; i < NMETRICS; i++)
+        names[i] = !per_sample_only || metrics[i].per_sample ? metrics[i].name : NULL;
+    const char *s = closest(name, names, NMETRICS);
+    if (s)
+        lj_err(err, "unknown metric '%s' (did you mean '%s'?)", name, s);
+    else
+        lj_err(err, "unknown metric '%s'", name);
+}
+
+/* "baseline, max, min or p(N)" for the aggregates a metric accepts. */
+static void agg_list(unsigned aggs, char *buf, size_t len)
+{
+    size_t n = 0, count = 0, seen = 0;
+    for (size_t i = 0; i < NAGGS; i++)
+        count += (aggs >> i) & 1u;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NAGGS && n < len; i++) {
+        if (!((aggs >> i) & 1u))
+            continue;
+        seen++;
+        n += (size_t)snprintf(buf + n, len - n, "%s%s",
+                              seen == 1       ? ""
+                              : seen == count ? " or "
+                                              : ", ",
+                              agg_names[i]);
+    }
+}
+
+static const char *skip_blanks(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* Strict decimal number with an optional leading '-' (when allow_negative). */
+static int parse_number(const char *s, bool allow_negative, double *out)
+{
+    const char *p = skip_blanks(s);
+    bool neg = false;
+    char *end;
+    if (*p == '-' && allow_negative) {
+        neg = true;
+        p++;
+    }
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q) && *q != '.' && *q != ' ' && *q != '\t')
+            return -1;
+    double v = strtod(p, &end);
+    if (*skip_blanks(end) != '\0' || !isfinite(v))
+        return -1;
+    *out = neg ? -v : v;
+    return 0;
+}
+
+/* Parse text as a value of kind; negative only when signed (delta, slope). */
+static int parse_value(const char *text, enum value_kind kind, bool is_signed, double *out)
+{
+    const char *p = skip_blanks(text);
+    bool neg = false;
+    uint64_t u;
+    double d;
+    if (is_signed && *p == '-' && kind != VK_COUNT) {
+        neg = true;
+        p++;
+    }
+    switch (kind) {
+    case VK_COUNT:
+        if (parse_number(p, is_signed, &d) != 0)
+            return -1;
+        break;
+    case VK_SIZE:
+        if (units_parse_size(p, &u) != 0)
+            return -1;
+        d = (double)u;
+        break;
+    case VK_DURATION:
+        if (units_parse_duration(p, &u) != 0)
+            return -1;
+        d = (double)u / 1e6;
+        break;
+    case VK_FRACTION:
+        if (units_parse_percent(p, &d) != 0) {
+            if (parse_number(p, false, &d) != 0 || d > 1.0)
+                return -1;
+        }
+        break;
+    case VK_RATE:
+        if (units_parse_rate(p, &d) != 0)
+            return -1;
+        break;
+    default:
+        return -1;
+    }
+    *out = neg ? -d : d;
+    return 0;
+}
+
+/* Operator at p (longest match); returns its length, 0 when none. */
+static size_t scan_op(const char *p, enum gate_op *op)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < NOPS; i++) {
+        size_t n = strlen(op_names[i]);
+        if (n > best && strncmp(p, op_names[i], n) == 0) {
+            best = n;
+            *op = (enum gate_op)i;
+        }
+    }
+    return best;
+}
+
+static bool is_op_char(char c)
+{
+    return c == '<' || c == '>' || c == '=' || c == '!';
+}
+
+/* Parse "OP VALUE" at p for metric m with aggregate agg into out. */
+static int parse_op_value(const char *p, const struct metric *m, enum gate_agg agg,
+                          const char *shown, struct gate *out, char *err)
+{
+    char tok[16], val[GATE_EXPR_LEN];
+    size_t n = 0;
+    enum gate_op op = OP_LT;
+    p = skip_blanks(p);
+    while (is_op_char(p[n]) && n + 1 < sizeof tok) {
+        tok[n] = p[n];
+        n++;
+    }
+    tok[n] = '\0';
+    if (n == 0) {
+        lj_err(err, "missing operator in '%s' (use <, <=, >, >=, == or !=)", shown);
+        return -1;
+    }
+    if (scan_op(tok, &op) != n) {
+        lj_err(err, "bad operator '%s' in '%s' (use <, <=, >, >=, == or !=)", tok, shown);
+        return -1;
+    }
+    p = skip_blanks(p + n);
+    snprintf(val, sizeof val, "%s", p);
+    for (n = strlen(val); n > 0 && (val[n - 1] == ' ' || val[n - 1] == '\t'); n--)
+        val[n - 1] = '\0';
+    if (!val[0]) {
+        lj_err(err, "missing value in '%s'", shown);
+        return -1;
+    }
+    enum value_kind kind = agg == AGG_RATE                         ? m->rate_kind
+                           : agg == AGG_COUNT || agg == AGG_LEAKED ? VK_COUNT
+                           : agg == AGG_TIME || agg == AGG_FIRST   ? VK_DURATION
+                                                                   : m->kind;
+    bool is_signed = agg == AGG_DELTA || agg == AGG_SLOPE;
+    if (agg == AGG_SLOPE && n > 2 && strcmp(val + n - 2, "/s") == 0)
+        val[n - 2] = '\0'; /* slope is per second; "/s" may be written */
+    if (parse_value(val, kind, is_signed, &out->value) != 0) {
+        lj_err(err, "bad value '%s' in '%s': expected %s", p, shown, kind_expect[kind]);
+        return -1;
+    }
+    out->op = op;
+    return 0;
+}
+
+int gate_parse(const char *metric, const char *expr, struct gate *out, char *err)
+{
+    struct gate g;
+    const struct metric *m;
+    char body[GATE_EXPR_LEN], shown[GATE_METRIC_LEN + GATE_EXPR_LEN + 4], word[32];
+    const char *p;
+    size_t n;
+
+    memset(&g, 0, sizeof g);
+    if (!metric || !expr)
+        goto fail_null;
+    if (!(m = find_metric(metric))) {
+        unknown_metric(metric, false, err);
+        goto fail;
+    }
+    snprintf(g.metric, sizeof g.metric, "%s", metric);
+
+    /* body = expr without blanks around it and without a trailing ", abort". */
+    p = skip_blanks(expr);
+    if (strlen(p) >= sizeof body) {
+        lj_err(err, "gate on %s too long (max %zu characters)", metric, sizeof body - 1);
+        goto fail;
+    }
+    snprintf(body, sizeof body, "%s", p);
+    char *comma = strchr(body, ',');
+    if (comma) {
+        const char *flag = skip_blanks(comma + 1);
+        size_t fl = strlen(flag);
+        while (fl > 0 && (flag[fl - 1] == ' ' || flag[fl - 1] == '\t'))
+            fl--;
+        if (fl != 5 || strncmp(flag, "abort", 5) != 0) {
+            lj_err(err, "unexpected '%.*s' after the gate on %s (the only flag is ', abort')",
+                   (int)fl, flag, metric);
+            goto fail;
+        }
+        g.abort = true;
+        *comma = '\0';
+    }
+    for (n = strlen(body); n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\t'); n--)
+        body[n - 1] = '\0';
+    snprintf(g.expr, sizeof g.expr, "%s", body);
+    snprintf(shown, sizeof shown, "%s = %s", metric, body);
+
+    /* Aggregate: a word, or p(N). */
+    p = body;
+    n = 0;
+    while ((isalnum((unsigned char)p[n]) || p[n] == '_') && n + 1 < sizeof word) {
+        word[n] = p[n];
+        n++;
+    }
+    word[n] = '\0';
+    if (n == 0) {
+        char list[128];
+        agg_list(m->aggs, list, sizeof list);
+        lj_err(err, "missing aggregate in '%s' (use %s)", shown, list);
+        goto fail;
+    }
+    p += n;
+    if (strcmp(word, "p") == 0 && *p == '(') {
+        char *end;
+        const char *q = p + 1;
+        if (!isdigit((unsigned char)*q))
+            goto bad_pct;
+        g.pct = strtod(q, &end);
+        if (end == q || *end != ')' || !(g.pct > 0.0 && g.pct <= 100.0))
+            goto bad_pct;
+        for (const char *c = q; c < end; c++)
+            if (!isdigit((unsigned char)*c) && *c != '.')
+                goto bad_pct;
+        g.agg = AGG_P;
+        p = end + 1;
+    } else {
+        size_t i;
+        for (i = 0; i < NAGGS; i++)
+            if (i != AGG_P && strcmp(word, agg_names[i]) == 0)
+                break;
+        if (i == NAGGS) {
+            const char *names[NAGGS];
+            for (size_t j = 0; j < NAGGS; j++)
+                names[j] = (m->aggs >> j) & 1u && j != AGG_P ? agg_names[j] : NULL;
+            const char *s = closest(word, names, NAGGS);
+            if (word[0] == 'p' && isdigit((unsigned char)word[1]) && (m->aggs & A(AGG_P)))
+                lj_err(err, "unknown aggregate '%s' for %s (did you mean 'p(%s)'?)", word, metric,
+                       word + 1);
+            else if (s)
+                lj_err(err, "unknown aggregate '%s' for %s (did you mean '%s'?)", word, metric, s);
+            else {
+                char list[128];
+                agg_list(m->aggs, list, sizeof list);
+                lj_err(err, "unknown aggregate '%s' for %s (use %s)", word, metric, list);
+            }
+            goto fail;
+        }
+        g.agg = (enum gate_agg)i;
+    }
+    if (!((m->aggs >> g.agg) & 1u)) {
+        char list[128];
+        agg_list(m->aggs, list, sizeof list);
+        lj_err(err, "aggregate '%s' does not apply to %s (use %s)", word, metric, list);
+        goto fail;
+    }
+    if (parse_op_value(p, m, g.agg, shown, &g, err) != 0)
+        goto fail;
+    *out = g;
+    return 0;
+
+bad_pct:
+    lj_err(err, "bad percentile in '%s': expected p(N) with 0 < N <= 100", shown);
+    goto fail;
+fail_null:
+    lj_err(err, "empty gate");
+fail:
+    return -1;
+}
+
+int gate_parse_trigger(const char *text, struct gate *out, char *err)
+{
+    struct gate g;
+    const struct metric *m;
+    const char *p;
+    size_t n = 0;
+
+    memset(&g, 0, sizeof g);
+    if (!text)
+        goto fail_empty;
+    p = skip_blanks(text);
+    while (p[n] && !is_op_char(p[n]) && p[n] != ' ' && p[n] != '\t')
+        n++;
+    if (n == 0)
+        goto fail_empty;
+    if (n >= sizeof g.metric) {
+        lj_err(err, "unknown metric '%.*s...'", 20, p);
+        goto fail;
+    }
+    memcpy(g.metric, p, n);
+    g.metric[n] = '\0';
+    if (!(m = find_metric(g.metric))) {
+        unknown_metric(g.metric, true, err);
+        goto fail;
+    }
+    if (!m->per_sample) {
+        lj_err(err,
+               "metric '%s' is not sampled (use processes, memory.total, memory.processes, "
+               "memory.binary, memory.ets, logger.queue, connections, run_queue or pool.busy)",
+               g.metric);
+        goto fail;
+    }
+    snprintf(g.expr, sizeof g.expr, "%s", skip_blanks(text));
+    g.agg = AGG_FINAL;
+    if (parse_op_value(p + n, m, AGG_FINAL, skip_blanks(text), &g, err) != 0)
+        goto fail;
+    *out = g;
+    return 0;
+
+fail_empty:
+    lj_err(err, "expected 'METRIC OP VALUE' such as 'processes > 50000'");
+fail:
+    return -1;
+}
+
+const char *gate_agg_name(enum gate_agg agg, double pct, char *buf, unsigned len)
+{
+    if ((size_t)agg >= NAGGS)
+        return "?";
+    if (agg != AGG_P)
+        return agg_names[agg];
+    if (!buf || len == 0)
+        return "p";
+    snprintf(buf, len, "p(%g)", pct);
+    return buf;
+}
+
+const char *gate_op_name(enum gate_op op)
+{
+    return (size_t)op < NOPS ? op_names[op] : "?";
+}
+
+bool gate_holds(const struct gate *g, double value)
+{
+    if (isnan(value))
+        return false; /* no data fails, never passes silently */
+    switch (g->op) {
+    case OP_LT:
+        return value < g->value;
+    case OP_LE:
+        return value <= g->value;
+    case OP_GT:
+        return value > g->value;
+    case OP_GE:
+        return value >= g->value;
+    case OP_EQ:
+        return value == g->value;
+    case OP_NE:
+        return value != g->value;
+    }
+    return false;
+}

@@ -1,0 +1,1316 @@
+/* scenario.c -- INI file (inih) + --set overrides -> validated struct scenario, one key table.
+ *
+ * inih parses; we feed it one line at a time through ini_parse_stream, which gives us what
+ * Debian's inih (built without INI_HANDLER_LINENO, 200-byte lines) does not: the exact line of
+ * every key, section headers (for unknown/duplicate sections), lines up to SCENARIO_MAX_LINE,
+ * and a stop at the first error. Leading blanks are dropped before inih sees a line, so there
+ * are no multi-line values: an indented key is just a key. */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "units.h"
+
+#define INCLUDE_DEPTH_MAX 4
+#define FILE_MAX_BYTES (16u << 20)
+#define RATE_MAX_PER_S 1e8
+#define WHERE_LEN (SCENARIO_PATH_LEN + 64)
+#define LONG_VALUE_MARK "\x01"
+
+enum key_type {
+    K_DURATION,  /* uint64_t us */
+    K_SIZE,      /* uint64_t bytes */
+    K_RATE,      /* double per second */
+    K_UINT,      /* unsigned */
+    K_INT,       /* int64_t >= 0 */
+    K_INT_UNDEF, /* int64_t >= 0, or SCENARIO_UNDEFINED for `undefined` */
+    K_BOOL,      /* bool */
+    K_ENUM,      /* an enum, names in key.names */
+    K_STAGES,    /* stages[] + nstages */
+    K_REQUEST,   /* char[SCENARIO_REQUEST_LEN] */
+    K_PATH,      /* char[SCENARIO_PATH_LEN], an existing readable file, stored absolute */
+    K_TRIGGER,   /* char[128]: peak | never | METRIC OP VALUE */
+    K_MS_INF,    /* int64_t ms, or SCENARIO_UNDEFINED for `infinity` */
+};
+
+struct key {
+    const char *section;
+    const char *name;
+    enum key_type type;
+    size_t off;
+    const char *def; /* default, as scenario text */
+    const char *help;
+    uint64_t min, max; /* base units; max 0 = no limit */
+    const char *const *names;
+};
+
+static const char *const pool_names[] = {"spawn", "bounded", NULL};
+static const char *const backend_names[] = {"fixture", "lager", "otp", NULL};
+static const char *const level_names[] = {"debug",    "info",  "notice",    "warning", "error",
+                                          "critical", "alert", "emergency", "none",    NULL};
+
+#define OFF(f) offsetof(struct scenario, f)
+#define MS 1000ull
+#define SEC 1000000ull
+
+/* The one table: parser, defaults, scenario_foreach (JSON settings), --help. */
+static const struct key keys[] = {
+    {"run", "duration", K_DURATION, OFF(duration_us), "30s", "load phase, including the ramp", 1, 0,
+     NULL},
+    {"run", "recovery", K_DURATION, OFF(recovery_us), "15s", "watch the drain after load stops", 0,
+     0, NULL},
+    {"run", "baseline", K_DURATION, OFF(baseline_us), "2s", "samples with no load before it", 0, 0,
+     NULL},
+    {"run", "sample_interval", K_DURATION, OFF(sample_interval_us), "250ms",
+     "snapshot period (10ms..60s)", 10 * MS, 60 * SEC, NULL},
+    {"run", "node_memory_limit", K_SIZE, OFF(node_memory_limit), "0",
+     "safety cap on the node's memory; 0 = half the machine's RAM", 0, 0, NULL},
+    {"run", "boot_timeout", K_DURATION, OFF(boot_timeout_us), "30s", "node start deadline", 1, 0,
+     NULL},
+    {"run", "diagnose_at", K_TRIGGER, OFF(diagnose_at), "peak",
+     "when to diagnose: peak, never, or METRIC OP VALUE (processes > 50000)", 0, 0, NULL},
+
+    {"load", "connections", K_UINT, OFF(connections), "100", "client connections (1..100000)", 1,
+     100000, NULL},
+    {"load", "threads", K_UINT, OFF(threads), "1", "load generator event loops (1..64)", 1, 64,
+     NULL},
+    {"load", "rate", K_RATE, OFF(rate), "0/s", "open-loop target rate; 0 = closed loop", 0, 0,
+     NULL},
+    {"load", "ramp", K_DURATION, OFF(ramp_us), "0s", "linear ramp from 0 to rate", 0, 0, NULL},
+    {"load", "stages", K_STAGES, OFF(stages), "",
+     "rate profile 10s:1000/s, 30s:6000/s (replaces rate and ramp)", 0, 0, NULL},
+    {"load", "request", K_REQUEST, OFF(request), "/ping", "request path and query", 0, 0, NULL},
+    {"load", "client_timeout", K_DURATION, OFF(client_timeout_us), "1s",
+     "the client gives up, closes, reconnects", 1, 0, NULL},
+
+    {"pool", "mode", K_ENUM, OFF(pool_mode), "spawn",
+     "spawn: a process per request; bounded: size workers", 0, 0, pool_names},
+    {"pool", "size", K_UINT, OFF(pool_size), "100", "bounded pool workers (1..1000000)", 1, 1000000,
+     NULL},
+    {"pool", "acceptors", K_UINT, OFF(acceptors), "16", "listener acceptors (1..1024)", 1, 1024,
+     NULL},
+
+    {"logger", "backend", K_ENUM, OFF(backend), "fixture", "fixture, lager or otp", 0, 0,
+     backend_names},
+    {"logger", "level", K_ENUM, OFF(level), "info", "debug..emergency, or none", 0, 0, level_names},
+    {"logger", "async_threshold", K_INT_UNDEF, OFF(async_threshold), "20",
+     "queue length that switches to sync; undefined = always sync", 0, 0, NULL},
+    {"logger", "async_threshold_window", K_INT_UNDEF, OFF(async_threshold_window), "undefined",
+     "hysteresis; undefined = 20% of async_threshold", 0, 0, NULL},
+    {"logger", "killer_hwm", K_INT_UNDEF, OFF(killer_hwm), "undefined",
+     "kill the handler above this queue length; undefined = never", 0, 0, NULL},
+    {"logger", "killer_reinstall_after", K_DURATION, OFF(killer_reinstall_after_us), "5s",
+     "reinstall the killed handler after", 0, 0, NULL},
+    {"logger", "write_cost", K_DURATION, OFF(write_cost_us), "0us",
+     "simulated slow disk per line (fixture backend)", 0, 0, NULL},
+    {"logger", "sync_mode_qlen", K_INT, OFF(sync_mode_qlen), "10", "OTP logger", 0, 0, NULL},
+    {"logger", "drop_mode_qlen", K_INT, OFF(drop_mode_qlen), "200", "OTP logger (> 1)", 2, 0, NULL},
+    {"logger", "flush_qlen", K_INT, OFF(flush_qlen), "1000", "OTP logger", 0, 0, NULL},
+    {"logger", "burst_limit_enable", K_BOOL, OFF(burst_limit_enable), "true", "OTP logger", 0, 0,
+     NULL},
+    {"logger", "burst_limit_max_count", K_INT, OFF(burst_limit_max_count), "500", "OTP logger", 0,
+     0, NULL},
+    {"logger", "burst_limit_window_time", K_DURATION, OFF(burst_limit_window_time_us), "1s",
+     "OTP logger", 0, 0, NULL},
+    {"logger", "overload_kill_enable", K_BOOL, OFF(overload_kill_enable), "false", "OTP logger", 0,
+     0, NULL},
+    {"logger", "overload_kill_qlen", K_INT, OFF(overload_kill_qlen), "20000", "OTP logger", 0, 0,
+     NULL},
+    {"logger", "overload_kill_mem_size", K_SIZE, OFF(overload_kill_mem_size), "3000000",
+     "OTP logger", 0, 0, NULL},
+    {"logger", "overload_kill_restart_after", K_MS_INF, OFF(overload_kill_restart_after_ms), "5s",
+     "OTP logger; infinity = never restart", 0, 0, NULL},
+    {"logger", "sys_config", K_PATH, OFF(sys_config), "",
+     "your own sys.config (relative to the scenario file)", 0, 0, NULL},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+enum { SEC_RUN, SEC_LOAD, SEC_POOL, SEC_LOGGER, SEC_GATES, SEC_INCLUDE, NSECTIONS };
+static const char *const section_names[] = {"run",   "load",    "pool", "logger",
+                                            "gates", "include", NULL};
+
+_Static_assert(sizeof(enum pool_mode) == sizeof(int), "enums are stored as int");
+_Static_assert(sizeof(enum logger_backend) == sizeof(int), "enums are stored as int");
+_Static_assert(sizeof(enum log_level) == sizeof(int), "enums are stored as int");
+
+/* State of one scenario_load: where each key was last set, for cross-key errors. */
+struct loader {
+    struct scenario *sc;
+    char *err;
+    unsigned seq;
+    unsigned key_seq[NKEYS];
+    char key_where[NKEYS][WHERE_LEN];
+    unsigned gate_seq;
+    char gate_where[WHERE_LEN];
+    char *stack[INCLUDE_DEPTH_MAX + 1]; /* realpaths of the files being read */
+    unsigned depth;
+};
+
+/* State of one file (or string) being fed to inih. */
+struct file_parse {
+    struct loader *ld;
+    const char *file; /* as shown in errors */
+    char dir[SCENARIO_PATH_LEN];
+    const char *text;
+    size_t len, pos;
+    int line;
+    bool failed;
+    const char *long_value; /* value of the current line when it is too long for inih */
+    int section_line[NSECTIONS];
+    int key_line[NKEYS];
+    char raw[SCENARIO_MAX_LINE + 2];
+};
+
+/* ---- names ---- */
+
+const char *scenario_level_name(enum log_level l)
+{
+    return (unsigned)l <= LEVEL_NONE ? level_names[l] : "?";
+}
+
+const char *scenario_backend_name(enum logger_backend b)
+{
+    return (unsigned)b <= BACKEND_OTP ? backend_names[b] : "?";
+}
+
+const char *scenario_pool_name(enum pool_mode m)
+{
+    return (unsigned)m <= POOL_BOUNDED ? pool_names[m] : "?";
+}
+
+/* ---- small helpers ---- */
+
+static char *trim(char *s)
+{
+    size_t n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Closest of names (NULL entries skipped) within a small edit distance, or NULL. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+    char low[64];
+    size_t len = strlen(word);
+    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    const char *pick = NULL;
+    if (len >= sizeof low)
+        return NULL;
+    for (size_t i = 0; i <= len; i++)
+        low[i] = (char)tolower((unsigned char)word[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        unsigned d = lj_edit_distance(low, names[i]);
+        if (d < best) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return best <= limit ? pick : NULL;
+}
+
+static int find_section(const char *name)
+{
+    for (int i = 0; i < NSECTIONS; i++)
+        if (strcmp(section_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int find_key(const char *section, const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The first key called name in any section, or -1. */
+static int find_key_anywhere(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* "unknown section [laod] (did you mean [load]?)" into msg. */
+static void unknown_section(const char *name, char *msg)
+{
+    const char *s = closest(name, section_names, NSECTIONS);
+    if (s)
+        lj_err(msg, "unknown section [%.64s] (did you mean [%s]?)", name, s);
+    else
+        lj_err(msg, "unknown section [%.64s] (sections: [run] [load] [pool] [logger] [gates])",
+               name);
+}
+
+/* "unknown key 'duraton' in [run] (did you mean 'duration'?)" into msg. */
+static void unknown_key(const char *section, const char *name, char *msg)
+{
+    const char *names[NKEYS];
+    for (size_t i = 0; i < NKEYS; i++)
+        names[i] = strcmp(keys[i].section, section) == 0 ? keys[i].name : NULL;
+    const char *s = closest(name, names, NKEYS);
+    int other = find_key_anywhere(name);
+    if (s)
+        lj_err(msg, "unknown key '%.64s' in [%s] (did you mean '%s'?)", name, section, s);
+    else if (other >= 0)
+        lj_err(msg, "unknown key '%.64s' in [%s] (it belongs in [%s])", name, section,
+               keys[other].section);
+    else
+        lj_err(msg, "unknown key '%.64s' in [%s]", name, section);
+}
+
+/* What a good value of k looks like, for error messages. */
+static void expectation(const struct key *k, char *buf, size_t len)
+{
+    char a[32], b[32];
+    switch (k->type) {
+    case K_DURATION:
+        if (k->max)
+            snprintf(buf, len, "a duration from %s to %s", units_format_duration(k->min, a, 32),
+                     units_format_duration(k->max, b, 32));
+        else if (k->min)
+            snprintf(buf, len, "a duration greater than 0, like 250ms");
+        else
+            snprintf(buf, len, "a duration like 250ms");
+        break;
+    case K_SIZE:
+        snprintf(buf, len, "a size like 256MiB");
+        break;
+    case K_RATE:
+        snprintf(buf, len, "a rate like 6000/s");
+        break;
+    case K_UINT:
+        snprintf(buf, len, "an integer from %llu to %llu", (unsigned long long)k->min,
+                 (unsigned long long)k->max);
+        break;
+    case K_INT:
+        if (k->min)
+            snprintf(buf, len, "an integer >= %llu", (unsigned long long)k->min);
+        else
+            snprintf(buf, len, "a non-negative integer");
+        break;
+    case K_INT_UNDEF:
+        snprintf(buf, len, "a non-negative integer or 'undefined'");
+        break;
+    case K_BOOL:
+        snprintf(buf, len, "true or false");
+        break;
+    case K_ENUM: {
+        size_t n = (size_t)snprintf(buf, len, "one of");
+        for (const char *const *e = k->names; *e && n < len; e++)
+            n += (size_t)snprintf(buf + n, len - n, " %s", *e);
+        break;
+    }
+    case K_STAGES:
+        snprintf(buf, len, "stages like '10s:1000/s, 30s:6000/s' (at most %d)",
+                 SCENARIO_MAX_STAGES);
+        break;
+    case K_REQUEST:
+        snprintf(buf, len, "a path starting with '/', printable ASCII, no spaces");
+        break;
+    case K_PATH:
+        snprintf(buf, len, "a readable file");
+        break;
+    case K_TRIGGER:
+        snprintf(buf, len, "peak, never, or METRIC OP VALUE like 'processes > 50000'");
+        break;
+    case K_MS_INF:
+        snprintf(buf, len, "a duration in whole milliseconds, or infinity");
+        break;
+    }
+}
+
+/* ---- values ---- */
+
+static int parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(s, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcmp(s, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* "10s:1000/s, 30s:6000/s" -> stages; -1 with a reason in why. */
+static int parse_stages(const char *s, struct stage *st, unsigned *n, char *why, size_t wlen)
+{
+    char buf[SCENARIO_MAX_LINE + 1], *save = NULL, *item;
+    unsigned count = 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    if (!*trim(buf)) {
+        *n = 0;
+        return 0;
+    }
+    for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(item, ':');
+        struct stage one;
+        if (count == SCENARIO_MAX_STAGES) {
+            snprintf(why, wlen, "more than %d stages", SCENARIO_MAX_STAGES);
+            return -1;
+        }
+        if (!colon) {
+            snprintf(why, wlen, "stage '%.40s' is not DURATION:RATE", trim(item));
+            return -1;
+        }
+        *colon = '\0';
+        if (units_parse_duration(item, &one.duration_us) != 0 || one.duration_us == 0) {
+            snprintf(why, wlen, "bad stage duration '%.40s'", trim(item));
+            return -1;
+        }
+        if (units_parse_rate(colon + 1, &one.rate) != 0 || one.rate > RATE_MAX_PER_S) {
+            snprintf(why, wlen, "bad stage rate '%.40s'", trim(colon + 1));
+            return -1;
+        }
+        st[count++] = one;
+    }
+    /* "a,,b" or a trailing comma: strtok_r skips empty items, so count commas. */
+    unsigned commas = 0;
+    for (const char *c = s; *c; c++)
+        commas += *c == ',';
+    if (commas + 1 != count) {
+        snprintf(why, wlen, "empty stage");
+        return -1;
+    }
+    *n = count;
+    return 0;
+}
+
+static int valid_request(const char *s)
+{
+    if (s[0] != '/' || strlen(s) >= SCENARIO_REQUEST_LEN)
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (*c <= ' ' || *c > '~')
+            return 0;
+    return 1;
+}
+
+static int valid_trigger(const char *s, char *why, size_t wlen)
+{
+    struct gate g;
+    char err[LJ_ERR_LEN];
+    if (strcmp(s, "peak") == 0 || strcmp(s, "never") == 0)
+        return 1;
+    if (strlen(s) >= sizeof(((struct scenario *)0)->diagnose_at)) {
+        snprintf(why, wlen, "too long");
+        return 0;
+    }
+    if (gate_parse_trigger(s, &g, err) != 0) {
+        snprintf(why, wlen, "%s", err);
+        return 0;
+    }
+    if (g.op != OP_GT && g.op != OP_GE) {
+        snprintf(why, wlen, "use > or >= (the diagnosis fires when the metric climbs)");
+        return 0;
+    }
+    return 1;
+}
+
+/* Store value (trimmed, non-empty unless the type allows it) into k's field of sc. dir
+ * resolves relative paths ("" = the working directory). -1 with a whole message in msg. */
+static int set_value(struct scenario *sc, const struct key *k, const char *value, const char *dir,
+                     char *msg)
+{
+    char *p = (char *)sc + k->off, why[LJ_ERR_LEN] = "", exp[160], a[32], b[32];
+    char v[SCENARIO_MAX_LINE + 1];
+    uint64_t u = 0;
+    double d = 0;
+    bool bv = false;
+
+    snprintf(v, sizeof v, "%s", value);
+    char *val = trim(v);
+    expectation(k, exp, sizeof exp);
+    if (!*val && k->type != K_STAGES && k->type != K_PATH) {
+        lj_err(msg, "empty value for [%s] %s: expected %s", k->section, k->name, exp);
+        return -1;
+    }
+    switch (k->type) {
+    case K_DURATION:
+        if (units_parse_duration(val, &u) != 0)
+            goto bad;
+        if (u < k->min || (k->max && u > k->max)) {
+            if (k->max)
+                snprintf(why, sizeof why, "must be from %s to %s",
+                         units_format_duration(k->min, a, 32),
+                         units_format_duration(k->max, b, 32));
+            else
+                snprintf(why, sizeof why, "must be greater than 0");
+            goto bad_why;
+        }
+        *(uint64_t *)(void *)p = u;
+        break;
+    case K_SIZE:
+        if (units_parse_size(val, &u) != 0)
+            goto bad;
+        *(uint64_t *)(void *)p = u;
+        break;
+    case K_RATE:
+        if (units_parse_rate(val, &d) != 0)
+            goto bad;
+        if (d > RATE_MAX_PER_S) {
+            snprintf(why, sizeof why, "more than %.0f/s", RATE_MAX_PER_S);
+            goto bad_why;
+        }
+        *(double *)(void *)p = d;
+        break;
+    case K_UINT:
+        if (units_parse_uint(val, k->max, &u) != 0 || u < k->min)
+            goto bad;
+        *(unsigned *)(void *)p = (unsigned)u;
+        break;
+    case K_INT:
+        if (units_parse_uint(val, INT64_MAX, &u) != 0 || u < k->min)
+            goto bad;
+        *(int64_t *)(void *)p = (int64_t)u;
+        break;
+    case K_INT_UNDEF:
+        if (strcmp(val, "undefined") == 0)
+            *(int64_t *)(void *)p = SCENARIO_UNDEFINED;
+        else if (units_parse_uint(val, INT64_MAX, &u) == 0)
+            *(int64_t *)(void *)p = (int64_t)u;
+        else
+            goto bad;
+        break;
+    case K_BOOL:
+        if (parse_bool(val, &bv) != 0)
+            goto bad;
+        *(bool *)(void *)p = bv;
+        break;
+    case K_ENUM: {
+        int i;
+        for (i = 0; k->names[i]; i++)
+            if (strcmp(k->names[i], val) == 0)
+                break;
+        if (!k->names[i]) {
+            size_t n = 0;
+            while (k->names[n])
+                n++;
+            const char *s = closest(val, k->names, n);
+            if (s)
+                snprintf(why, sizeof why, "expected %s (did you mean '%s'?)", exp, s);
+            else
+                snprintf(why, sizeof why, "expected %s", exp);
+            lj_err(msg, "bad value '%.80s' for [%s] %s: %s", val, k->section, k->name, why);
+            return -1;
+        }
+        *(int *)(void *)p = i;
+        break;
+    }
+    case K_STAGES: {
+        struct stage st[SCENARIO_MAX_STAGES];
+        unsigned n = 0;
+        if (parse_stages(val, st, &n, why, sizeof why) != 0) {
+            lj_err(msg, "bad value '%.80s' for [%s] %s: %s; expected %s", val, k->section, k->name,
+                   why, exp);
+            return -1;
+        }
+        memcpy(sc->stages, st, sizeof st);
+        sc->nstages = n;
+        break;
+    }
+    case K_REQUEST:
+        if (!valid_request(val))
+            goto bad;
+        snprintf(p, SCENARIO_REQUEST_LEN, "%s", val);
+        break;
+    case K_PATH: {
+        char joined[SCENARIO_PATH_LEN * 2], real[PATH_MAX];
+        struct stat st;
+        if (!*val) {
+            p[0] = '\0';
+            break;
+        }
+        if (val[0] != '/' && dir && *dir)
+            snprintf(joined, sizeof joined, "%s/%s", dir, val);
+        else
+            snprintf(joined, sizeof joined, "%s", val);
+        if (!realpath(joined, real) || stat(real, &st) != 0 || access(real, R_OK) != 0) {
+            snprintf(why, sizeof why, "cannot read '%.200s': %s", joined, strerror(errno));
+            goto bad_why;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(why, sizeof why, "'%.200s' is not a regular file", joined);
+            goto bad_why;
+        }
+        if (strlen(real) >= SCENARIO_PATH_LEN) {
+            snprintf(why, sizeof why, "path longer than %d bytes", SCENARIO_PATH_LEN - 1);
+            goto bad_why;
+        }
+        memcpy(p, real, strlen(real) + 1);
+        break;
+    }
+    case K_TRIGGER:
+        if (!valid_trigger(val, why, sizeof why))
+            goto bad_why;
+        snprintf(p, sizeof sc->diagnose_at, "%s", val);
+        break;
+    case K_MS_INF:
+        if (strcmp(val, "infinity") == 0) {
+            *(int64_t *)(void *)p = SCENARIO_UNDEFINED;
+            break;
+        }
+        if (units_parse_duration(val, &u) != 0 || u % 1000 != 0)
+            goto bad;
+        *(int64_t *)(void *)p = (int64_t)(u / 1000);
+        break;
+    }
+    return 0;
+
+bad:
+    lj_err(msg, "bad value '%.80s' for [%s] %s: expected %s", val, k->section, k->name, exp);
+    return -1;
+bad_why:
+    lj_err(msg, "bad value '%.80s' for [%s] %s: %s", val, k->section, k->name, why);
+    return -1;
+}
+
+/* Format k's effective value in sc as scenario text into buf. */
+static void format_value(const struct scenario *sc, const struct key *k, char *buf, size_t len)
+{
+    const char *p = (const char *)sc + k->off;
+    switch (k->type) {
+    case K_DURATION:
+        units_format_duration(*(const uint64_t *)(const void *)p, buf, len);
+        break;
+    case K_SIZE:
+        units_format_size(*(const uint64_t *)(const void *)p, buf, len);
+        break;
+    case K_RATE:
+        units_format_rate(*(const double *)(const void *)p, buf, len);
+        break;
+    case K_UINT:
+        snprintf(buf, len, "%u", *(const unsigned *)(const void *)p);
+        break;
+    case K_INT:
+    case K_INT_UNDEF: {
+        int64_t v = *(const int64_t *)(const void *)p;
+        if (k->type == K_INT_UNDEF && v == SCENARIO_UNDEFINED)
+            snprintf(buf, len, "undefined");
+        else
+            snprintf(buf, len, "%lld", (long long)v);
+        break;
+    }
+    case K_BOOL:
+        snprintf(buf, len, "%s", *(const bool *)(const void *)p ? "true" : "false");
+        break;
+    case K_ENUM: {
+        int v = *(const int *)(const void *)p, n = 0;
+        while (k->names[n])
+            n++;
+        snprintf(buf, len, "%s", v >= 0 && v < n ? k->names[v] : "?");
+        break;
+    }
+    case K_STAGES: {
+        size_t n = 0;
+        char d[32], r[64];
+        buf[0] = '\0';
+        for (unsigned i = 0; i < sc->nstages && i < SCENARIO_MAX_STAGES && n < len; i++)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s:%s", i ? ", " : "",
+                                  units_format_duration(sc->stages[i].duration_us, d, sizeof d),
+                                  units_format_rate(sc->stages[i].rate, r, sizeof r));
+        break;
+    }
+    case K_REQUEST:
+    case K_PATH:
+    case K_TRIGGER:
+        snprintf(buf, len, "%s", p);
+        break;
+    case K_MS_INF: {
+        int64_t v = *(const int64_t *)(const void *)p;
+        if (v == SCENARIO_UNDEFINED)
+            snprintf(buf, len, "infinity");
+        else
+            units_format_duration((uint64_t)v * 1000u, buf, len);
+        break;
+    }
+    }
+}
+
+/* ---- gates ---- */
+
+static int add_gate(struct scenario *sc, const char *metric, const char *expr, int line, char *msg)
+{
+    struct gate g;
+    char err[LJ_ERR_LEN];
+    if (sc->ngates >= SCENARIO_MAX_GATES) {
+        lj_err(msg, "too many gates (max %d)", SCENARIO_MAX_GATES);
+        return -1;
+    }
+    if (gate_parse(metric, expr, &g, err) != 0) {
+        lj_err(msg, "%s", err);
+        return -1;
+    }
+    g.line = line;
+    sc->gates[sc->ngates++] = g;
+    return 0;
+}
+
+/* ---- the file reader fed to inih ---- */
+
+static void parse_fail(struct file_parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void parse_fail(struct file_parse *p, const char *fmt, ...)
+{
+    char msg[LJ_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lj_err(p->ld->err, "%s:%d: %s", p->file, p->line, msg);
+    p->failed = true;
+}
+
+/* Length of the UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t need;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        need = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        need = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        need = 4;
+    else
+        return 0;
+    if (n < need)
+        return 0;
+    for (size_t i = 1; i < need; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return need;
+}
+
+/* Text is what a person typed: no NUL, no control characters but tab, valid UTF-8. */
+static int check_text(struct file_parse *p, const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t l;
+        if (s[i] == '\0') {
+            parse_fail(p, "NUL byte in column %zu: not a text file", i + 1);
+            return -1;
+        }
+        if ((s[i] < 0x20 && s[i] != '\t' && !(s[i] == '\r' && i + 1 == n)) || s[i] == 0x7f) {
+            parse_fail(p, "control character 0x%02x in column %zu: not a text file", s[i], i + 1);
+            return -1;
+        }
+        if (!(l = utf8_len(s + i, n - i))) {
+            parse_fail(p, "invalid UTF-8 in column %zu: not a text file", i + 1);
+            return -1;
+        }
+        i += l;
+    }
+    return 0;
+}
+
+/* Position of the key/value separator ('=' or ':') as inih finds it: before any inline
+ * comment (a ';' after a blank). NULL when none. */
+static char *find_separator(char *s)
+{
+    int was_space = 0;
+    for (; *s; s++) {
+        if (*s == '=' || *s == ':')
+            return s;
+        if (was_space && *s == ';')
+            return NULL;
+        was_space = isspace((unsigned char)*s);
+    }
+    return NULL;
+}
+
+/* A value as inih would store it: blanks skipped, inline comment cut, trailing blanks cut. */
+static char *inih_value(char *s)
+{
+    int was_space = 0;
+    while (isspace((unsigned char)*s))
+        s++;
+    for (char *c = s; *c; c++) {
+        if (was_space && *c == ';') {
+            *c = '\0';
+            break;
+        }
+        was_space = isspace((unsigned char)*c);
+    }
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int section_header(struct file_parse *p, char *t, char *out, int num)
+{
+    char *end = strchr(t, ']'), *name, *after;
+    int idx;
+    if (!end) {
+        parse_fail(p, "missing ']' in section header");
+        return -1;
+    }
+    *end = '\0';
+    name = trim(t + 1);
+    after = end + 1;
+    while (*after == ' ' || *after == '\t')
+        after++;
+    if (*after && *after != ';' && *after != '#') {
+        parse_fail(p, "unexpected '%.40s' after [%.64s]", after, name);
+        return -1;
+    }
+    if (!*name) {
+        parse_fail(p, "empty section name []");
+        return -1;
+    }
+    if ((idx = find_section(name)) < 0) {
+        char msg[LJ_ERR_LEN];
+        unknown_section(name, msg);
+        parse_fail(p, "%s", msg);
+        return -1;
+    }
+    if (p->section_line[idx]) {
+        parse_fail(p, "duplicate section [%s] (first at line %d)", name, p->section_line[idx]);
+        return -1;
+    }
+    p->section_line[idx] = p->line;
+    snprintf(out, (size_t)num, "[%s]\n", name);
+    return 0;
+}
+
+/* ini_reader: hand inih the next line, checked and made safe for its 200-byte buffer. */
+static char *feed_line(char *out, int num, void *stream)
+{
+    struct file_parse *p = stream;
+    const char *s;
+    size_t rest, n;
+    char *t, *sep;
+
+    p->long_value = NULL;
+    if (p->failed || p->pos >= p->len || num < 8)
+        return NULL;
+    s = p->text + p->pos;
+    rest = p->len - p->pos;
+    const char *nl = memchr(s, '\n', rest);
+    n = nl ? (size_t)(nl - s) : rest;
+    p->pos += n + (nl ? 1 : 0);
+    p->line++;
+    if (n > SCENARIO_MAX_LINE) {
+        parse_fail(p, "line too long (%zu bytes, max %d)", n, SCENARIO_MAX_LINE);
+        return NULL;
+    }
+    if (p->line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) { /* UTF-8 BOM */
+        s += 3;
+        n -= 3;
+    }
+    if (check_text(p, (const unsigned char *)s, n) != 0)
+        return NULL;
+    memcpy(p->raw, s, n);
+    p->raw[n] = '\0';
+    if (n > 0 && p->raw[n - 1] == '\r')
+        p->raw[n - 1] = '\0';
+    t = trim(p->raw);
+
+    if (!*t || *t == ';' || *t == '#') {
+        snprintf(out, (size_t)num, "\n");
+        return out;
+    }
+    if (*t == '[') {
+        if (section_header(p, t, out, num) != 0)
+            return NULL;
+        return out;
+    }
+    if (!(sep = find_separator(t))) {
+        parse_fail(p, "expected 'key = value', '[section]' or a comment, got '%.40s'", t);
+        return NULL;
+    }
+    if (sep == t) {
+        parse_fail(p, "missing key name before '%c'", *sep);
+        return NULL;
+    }
+    if (strlen(t) + 2 <= (size_t)num) {
+        snprintf(out, (size_t)num, "%s\n", t);
+        return out;
+    }
+    /* Too long for inih's buffer: give it the name and keep the value aside. */
+    char sepch = *sep;
+    *sep = '\0';
+    char *name = trim(t);
+    if (strlen(name) + 4 > (size_t)num) {
+        parse_fail(p, "unknown key '%.40s...'", name);
+        return NULL;
+    }
+    p->long_value = inih_value(sep + 1);
+    snprintf(out, (size_t)num, "%s%c%s\n", name, sepch, LONG_VALUE_MARK);
+    return out;
+}
+
+static int parse_text(struct loader *ld, const char *file, const char *text, size_t len);
+
+static int do_include(struct file_parse *p, const char *value)
+{
+    struct loader *ld = p->ld;
+    char path[SCENARIO_PATH_LEN * 2], *real = NULL, *text = NULL;
+    size_t len = 0;
+    int rc = -1, errnum = 0;
+    FILE *f = NULL;
+
+    if (!*value) {
+        parse_fail(p, "empty include");
+        goto out;
+    }
+    if (value[0] != '/' && strcmp(p->dir, ".") != 0)
+        snprintf(path, sizeof path, "%s/%s", p->dir, value);
+    else
+        snprintf(path, sizeof path, "%s", value);
+    if (ld->depth >= INCLUDE_DEPTH_MAX) {
+        parse_fail(p, "include '%.200s' nested too deeply (max %d levels)", value,
+                   INCLUDE_DEPTH_MAX);
+        goto out;
+    }
+    struct stat st;
+    if (!(f = fopen(path, "rb")) || fstat(fileno(f), &st) != 0) {
+        parse_fail(p, "cannot open include '%.200s': %s", value, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        parse_fail(p, "cannot open include '%.200s': not a regular file", value);
+        goto out;
+    }
+    if (!(real = realpath(path, NULL))) {
+        parse_fail(p, "cannot open include '%.200s': %s", value, strerror(errno));
+        goto out;
+    }
+    for (unsigned i = 0; i <= ld->depth; i++) {
+        if (ld->stack[i] && strcmp(ld->stack[i], real) == 0) {
+            parse_fail(p, "include cycle: '%.200s' is already being read", value);
+            goto out;
+        }
+    }
+    if ((size_t)st.st_size > FILE_MAX_BYTES) {
+        parse_fail(p, "include '%.200s' is too large (max %u bytes)", value, FILE_MAX_BYTES);
+        goto out;
+    }
+    if (!(text = malloc((size_t)st.st_size + 1))) {
+        parse_fail(p, "out of memory");
+        goto out;
+    }
+    len = fread(text, 1, (size_t)st.st_size, f);
+    if (ferror(f)) {
+        errnum = errno;
+        parse_fail(p, "cannot read include '%.200s': %s", value, strerror(errnum));
+        goto out;
+    }
+    ld->stack[++ld->depth] = real;
+    rc = parse_text(ld, path, text, len);
+    ld->stack[ld->depth--] = NULL;
+    if (rc != 0) {
+        size_t n = strlen(ld->err);
+        if (n + 64 < LJ_ERR_LEN)
+            snprintf(ld->err + n, LJ_ERR_LEN - n, " (included from %.*s:%d)",
+                     (int)(LJ_ERR_LEN - n - 40), p->file, p->line);
+        p->failed = true;
+    }
+out:
+    free(text);
+    free(real);
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+static void note_origin(struct loader *ld, int idx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note_origin(struct loader *ld, int idx, const char *fmt, ...)
+{
+    va_list ap;
+    if (!ld)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(ld->key_where[idx], WHERE_LEN, fmt, ap);
+    va_end(ap);
+    ld->key_seq[idx] = ++ld->seq;
+}
+
+/* ini_handler: one key of the current line. Returns 1 to go on, 0 on error. */
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    struct file_parse *p = user;
+    char msg[LJ_ERR_LEN];
+    int idx;
+
+    if (p->failed)
+        return 0;
+    if (p->long_value && strcmp(value, LONG_VALUE_MARK) == 0)
+        value = p->long_value;
+    if (!*section || strcmp(section, "include") == 0) {
+        if (strcmp(name, "include") == 0)
+            return do_include(p, value) == 0;
+        if (*section)
+            parse_fail(p, "unknown key '%.64s' in [include] (only 'include' is allowed)", name);
+        else if ((idx = find_key_anywhere(name)) >= 0)
+            parse_fail(p, "key '%.64s' outside a section (put it under [%s])", name,
+                       keys[idx].section);
+        else
+            parse_fail(p, "key '%.64s' outside a section", name);
+        return 0;
+    }
+    if (strcmp(section, "gates") == 0) {
+        if (add_gate(p->ld->sc, name, value, p->line, msg) != 0) {
+            parse_fail(p, "%s", msg);
+            return 0;
+        }
+        return 1;
+    }
+    if ((idx = find_key(section, name)) < 0) {
+        unknown_key(section, name, msg);
+        parse_fail(p, "%s", msg);
+        return 0;
+    }
+    if (p->key_line[idx]) {
+        parse_fail(p, "duplicate key '%s' in [%s] (first at line %d)", name, section,
+                   p->key_line[idx]);
+        return 0;
+    }
+    p->key_line[idx] = p->line;
+    if (set_value(p->ld->sc, &keys[idx], value, p->dir, msg) != 0) {
+        parse_fail(p, "%s", msg);
+        return 0;
+    }
+    note_origin(p->ld, idx, "%s:%d", p->file, p->line);
+    return 1;
+}
+
+/* Parse one file's text (len bytes, may hold NULs) into ld->sc. file names it in errors. */
+static int parse_text(struct loader *ld, const char *file, const char *text, size_t len)
+{
+    struct file_parse *p = calloc(1, sizeof *p);
+    int rc = -1, inih_rc;
+    if (!p) {
+        lj_err(ld->err, "%s: out of memory", file);
+        return -1;
+    }
+    p->ld = ld;
+    p->file = file;
+    p->text = text;
+    p->len = len;
+    const char *slash = strrchr(file, '/');
+    if (slash)
+        snprintf(p->dir, sizeof p->dir, "%.*s", (int)(slash - file) ? (int)(slash - file) : 1,
+                 file);
+    else
+        snprintf(p->dir, sizeof p->dir, ".");
+    inih_rc = ini_parse_stream(feed_line, p, on_key, p);
+    if (p->failed)
+        goto out;
+    if (inih_rc != 0) {
+        lj_err(ld->err, "%s:%d: syntax error", file, inih_rc > 0 ? inih_rc : p->line);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(p);
+    return rc;
+}
+
+/* ---- overrides ---- */
+
+static int apply_override(struct loader *ld, struct scenario *sc, const char *assignment, char *err)
+{
+    char buf[SCENARIO_MAX_LINE + 1], msg[LJ_ERR_LEN], *eq, *dot, *lhs, *val, *sec, *name;
+    int idx;
+    if (strlen(assignment) > SCENARIO_MAX_LINE) {
+        lj_err(err, "--set %.40s...: longer than %d bytes", assignment, SCENARIO_MAX_LINE);
+        return -1;
+    }
+    snprintf(buf, sizeof buf, "%s", assignment);
+    if (!(eq = strchr(buf, '='))) {
+        lj_err(err, "--set %s: expected section.key=value", assignment);
+        return -1;
+    }
+    *eq = '\0';
+    lhs = trim(buf);
+    val = trim(eq + 1);
+    if (!(dot = strchr(lhs, '.'))) {
+        if ((idx = find_key_anywhere(lhs)) >= 0)
+            lj_err(err, "--set %s: expected section.key=value (did you mean %s.%s=%s?)", assignment,
+                   keys[idx].section, lhs, val);
+        else
+            lj_err(err, "--set %s: expected section.key=value", assignment);
+        return -1;
+    }
+    *dot = '\0';
+    sec = trim(lhs);
+    name = trim(dot + 1);
+    if (strcmp(sec, "gates") == 0) {
+        if (add_gate(sc, name, val, 0, msg) != 0)
+            goto fail;
+        if (ld) {
+            snprintf(ld->gate_where, WHERE_LEN, "--set %s", assignment);
+            ld->gate_seq = ++ld->seq;
+        }
+        return 0;
+    }
+    if (find_section(sec) < 0 || strcmp(sec, "include") == 0) {
+        unknown_section(sec, msg);
+        goto fail;
+    }
+    if ((idx = find_key(sec, name)) < 0) {
+        unknown_key(sec, name, msg);
+        goto fail;
+    }
+    if (set_value(sc, &keys[idx], val, "", msg) != 0)
+        goto fail;
+    note_origin(ld, idx, "--set %s", assignment);
+    return 0;
+fail:
+    lj_err(err, "--set %s: %s", assignment, msg);
+    return -1;
+}
+
+/* ---- cross-key validation ---- */
+
+/* Where the most recently set of keys (section.key, NULL-terminated) was set; the scenario's
+ * path when none was set (defaults, or no loader). */
+static const char *blame(const struct loader *ld, const struct scenario *sc,
+                         const char *const *quals)
+{
+    const char *where = NULL;
+    unsigned best = 0;
+    for (; *quals; quals++) {
+        char sec[32];
+        const char *dot = strchr(*quals, '.');
+        snprintf(sec, sizeof sec, "%.*s", (int)(dot - *quals), *quals);
+        int idx = find_key(sec, dot + 1);
+        if (ld && idx >= 0 && ld->key_seq[idx] > best) {
+            best = ld->key_seq[idx];
+            where = ld->key_where[idx];
+        }
+    }
+    if (where)
+        return where;
+    return sc->path[0] ? sc->path : "scenario";
+}
+
+#define BLAME(...) blame(ld, sc, (const char *const[]){__VA_ARGS__, NULL})
+
+static int validate(const struct loader *ld, const struct scenario *sc, char *err)
+{
+    char a[32], b[32];
+    if (sc->async_threshold != SCENARIO_UNDEFINED &&
+        sc->async_threshold_window != SCENARIO_UNDEFINED &&
+        sc->async_threshold_window > sc->async_threshold) {
+        lj_err(err,
+               "%s: [logger] async_threshold_window %lld is larger than async_threshold %lld "
+               "(lager rejects this as bad_config)",
+               BLAME("logger.async_threshold_window", "logger.async_threshold"),
+               (long long)sc->async_threshold_window, (long long)sc->async_threshold);
+        return -1;
+    }
+    if (sc->sync_mode_qlen > sc->drop_mode_qlen || sc->drop_mode_qlen > sc->flush_qlen) {
+        lj_err(err,
+               "%s: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
+               "got %lld, %lld, %lld",
+               BLAME("logger.sync_mode_qlen", "logger.drop_mode_qlen", "logger.flush_qlen"),
+               (long long)sc->sync_mode_qlen, (long long)sc->drop_mode_qlen,
+               (long long)sc->flush_qlen);
+        return -1;
+    }
+    if (sc->nstages > 0 && (sc->rate != 0 || sc->ramp_us != 0)) {
+        lj_err(err, "%s: [load] stages replace rate and ramp: set one or the other",
+               BLAME("load.stages", "load.rate", "load.ramp"));
+        return -1;
+    }
+    if (sc->ramp_us > sc->duration_us) {
+        lj_err(err, "%s: [load] ramp %s is longer than [run] duration %s",
+               BLAME("load.ramp", "run.duration"), units_format_duration(sc->ramp_us, a, sizeof a),
+               units_format_duration(sc->duration_us, b, sizeof b));
+        return -1;
+    }
+    uint64_t total = 0;
+    for (unsigned i = 0; i < sc->nstages; i++)
+        total += sc->stages[i].duration_us;
+    if (total > sc->duration_us) {
+        lj_err(err, "%s: [load] stages last %s, longer than [run] duration %s",
+               BLAME("load.stages", "run.duration"), units_format_duration(total, a, sizeof a),
+               units_format_duration(sc->duration_us, b, sizeof b));
+        return -1;
+    }
+    if (sc->threads > sc->connections) {
+        lj_err(err, "%s: [load] threads %u is more than connections %u",
+               BLAME("load.threads", "load.connections"), sc->threads, sc->connections);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- public API ---- */
+
+void scenario_defaults(struct scenario *sc)
+{
+    char msg[LJ_ERR_LEN];
+    memset(sc, 0, sizeof *sc);
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (set_value(sc, &keys[i], keys[i].def, "", msg) != 0) {
+            fprintf(stderr, "logjam: bug: default of [%s] %s: %s\n", keys[i].section, keys[i].name,
+                    msg);
+            abort();
+        }
+    }
+}
+
+int scenario_validate(const struct scenario *sc, char *err)
+{
+    return validate(NULL, sc, err);
+}
+
+static void set_identity(struct scenario *sc, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".ini") == 0)
+        n -= 4;
+    snprintf(sc->name, sizeof sc->name, "%.*s", (int)n, base);
+}
+
+/* Shared tail of scenario_load and scenario_load_string. */
+static int load_common(struct scenario *sc, const char *path, const char *text, size_t len,
+                       const char *const *overrides, unsigned noverrides, char *err)
+{
+    struct loader *ld = calloc(1, sizeof *ld);
+    char *owned = NULL;
+    FILE *f = NULL;
+    int rc = -1;
+
+    scenario_defaults(sc);
+    if (!ld) {
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    ld->sc = sc;
+    ld->err = err;
+    if (path) {
+        set_identity(sc, path);
+        if (!text) {
+            struct stat st;
+            if (!(f = fopen(path, "rb")) || fstat(fileno(f), &st) != 0) {
+                lj_err(err, "%s: cannot open: %s", path, strerror(errno));
+                goto fail;
+            }
+            if (S_ISDIR(st.st_mode)) {
+                lj_err(err, "%s: cannot open: %s", path, strerror(EISDIR));
+                goto fail;
+            }
+            if (!(owned = malloc(FILE_MAX_BYTES + 1))) {
+                lj_err(err, "%s: out of memory", path);
+                goto fail;
+            }
+            len = fread(owned, 1, FILE_MAX_BYTES + 1, f);
+            if (ferror(f)) {
+                lj_err(err, "%s: cannot read: %s", path, strerror(errno));
+                goto fail;
+            }
+            if (len > FILE_MAX_BYTES) {
+                lj_err(err, "%s: too large (max %u bytes)", path, FILE_MAX_BYTES);
+                goto fail;
+            }
+            text = owned;
+            ld->stack[0] = realpath(path, NULL);
+        }
+        if (parse_text(ld, path, text, len) != 0)
+            goto fail;
+    } else {
+        snprintf(sc->name, sizeof sc->name, "default");
+    }
+    if (noverrides > SCENARIO_MAX_OVERRIDES) {
+        lj_err(err, "too many --set options (max %d)", SCENARIO_MAX_OVERRIDES);
+        goto fail;
+    }
+    for (unsigned i = 0; i < noverrides; i++)
+        if (apply_override(ld, sc, overrides[i], err) != 0)
+            goto fail;
+    if (validate(ld, sc, err) != 0)
+        goto fail;
+    rc = 0;
+fail:
+    if (f)
+        fclose(f);
+    free(owned);
+    free(ld->stack[0]);
+    free(ld);
+    return rc;
+}
+
+int scenario_load(struct scenario *sc, const char *path, const char *const *overrides,
+                  unsigned noverrides, char *err)
+{
+    return load_common(sc, path, NULL, 0, overrides, noverrides, err);
+}
+
+int scenario_load_string(struct scenario *sc, const char *name, const char *text, size_t len,
+                         char *err)
+{
+    return load_common(sc, name ? name : "string", text ? text : "", text ? len : 0, NULL, 0, err);
+}
+
+int scenario_set(struct scenario *sc, const char *assignment, char *err)
+{
+    return apply_override(NULL, sc, assignment, err);
+}
+
+void scenario_foreach(const struct scenario *sc,
+                      void (*fn)(const char *section, const char *key, const char *value,
+                                 void *arg),
+                      void *arg)
+{
+    char buf[SCENARIO_MAX_LINE + 1];
+    for (size_t i = 0; i < NKEYS; i++) {
+        format_value(sc, &keys[i], buf, sizeof buf);
+        fn(keys[i].section, keys[i].name, buf, arg);
+    }
+    for (unsigned i = 0; i < sc->ngates && i < SCENARIO_MAX_GATES; i++) {
+        snprintf(buf, sizeof buf, "%s%s", sc->gates[i].expr, sc->gates[i].abort ? ", abort" : "");
+        fn("gates", sc->gates[i].metric, buf, arg);
+    }
+}
+
+void scenario_print_keys(FILE *out)
+{
+    const char *last = "";
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(last, keys[i].section) != 0) {
+            fprintf(out, "%s[%s]\n", i ? "\n" : "", keys[i].section);
+            last = keys[i].section;
+        }
+        fprintf(out, "  %-28s %-12s %s\n", keys[i].name, *keys[i].def ? keys[i].def : "\"\"",
+                keys[i].help);
+    }
+    fprintf(out, "\n[gates]\n  METRIC = AGG OP VALUE[, abort]   e.g. processes = max < 20000\n"
+                 "  (a metric may repeat; see logjam(1) for metrics and aggregates)\n");
+}

@@ -1,0 +1,20 @@
+/* suites.h -- the list of Check suites the unit test runner (main.c) runs.
+ *
+ * One line per module: a tests/unit/check_<module>.c that defines Suite *<module>_suite(void)
+ * adds `X(<module>)` here, and nothing else changes. */
+#ifndef LJ_TEST_SUITES_H
+#define LJ_TEST_SUITES_H
+
+#include <check.h>
+
+#define LJ_SUITES(X)                                                                               \
+    X(units)                                                                                       \
+    X(scenario)                                                                                    \
+    X(gate)                                                                                        \
+    /* X(module) above this line */
+
+#define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
+LJ_SUITES(LJ_DECLARE_SUITE)
+#undef LJ_DECLARE_SUITE
+
+#endif
