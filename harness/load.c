@@ -405,6 +405,8 @@ static void sched_dispatch(struct load_thread *t, uint64_t now)
         if (c->state != CS_IDLE)
             continue; /* closed while idle: it re-queues itself when it reconnects */
         uint64_t intended = sched_time(t, t->issued);
+        if (intended > now) /* due by the rate integral, a rounding microsecond ahead */
+            intended = now;
         t->issued++;
         conn_send(c, intended, now);
     }
@@ -734,21 +736,17 @@ static int load_raise_nofile(unsigned connections, unsigned need, char *err)
         lj_err(err, "getrlimit: %s", strerror(errno));
         return -1;
     }
-    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
         return 0;
-    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-        lj_err(err,
-               "load.connections = %u needs %u file descriptors; the limit is %llu (ulimit -n)",
-               connections, need, (unsigned long long)rl.rlim_max);
-        return -1;
-    }
-    rl.rlim_cur = need;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-        lj_err(err, "load.connections = %u needs %u file descriptors; raising the limit: %s",
-               connections, need, strerror(errno));
-        return -1;
-    }
-    return 0;
+    struct rlimit want = {.rlim_cur = need, .rlim_max = rl.rlim_max};
+    if ((rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) &&
+        setrlimit(RLIMIT_NOFILE, &want) == 0)
+        return 0;
+    /* the hard limit (or the kernel's nr_open) is too low */
+    rlim_t limit = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need ? rl.rlim_max : rl.rlim_cur;
+    lj_err(err, "load.connections = %u needs %u file descriptors; the limit is %llu (ulimit -n)",
+           connections, need, (unsigned long long)limit);
+    return -1;
 }
 
 static int load_thread_init(struct load *l, struct load_thread *t, unsigned index, unsigned nconns,
