@@ -15,8 +15,10 @@ cookie_file=$(ls -d "$TMPDIR"/logjam.*)/.erlang.cookie
 [ "$(stat -c %a "$(dirname "$cookie_file")")" = 700 ] || fail "temp dir not 0700"
 cookie=$(cat "$cookie_file")
 [ ${#cookie} -ge 32 ] || fail "cookie too short"
-ps -eo args | grep -qF "$cookie" && fail "cookie on a command line"
-grep -qF "$cookie" "$T/url" "$T/err" && fail "cookie in output"
+printf '%s\n' "$cookie" >"$T/cookie"   # grep -f: the cookie stays off grep's own command line
+for f in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" 2>/dev/null; echo; done >"$T/cmdlines"
+grep -qFf "$T/cookie" "$T/cmdlines" && fail "cookie on a command line"
+grep -qFf "$T/cookie" "$T/url" "$T/err" && fail "cookie in output"
 for p in $(run_procs); do
     ss -Htlnp | grep "pid=$p," | awk '{print $4}' >>"$T/listen"
 done
