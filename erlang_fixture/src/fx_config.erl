@@ -69,6 +69,7 @@ validate(Env) when is_list(Env) ->
         lists:foreach(fun({Key, _}) -> check(Key, maps:get(Key, Config0)) end, ?DEFAULTS),
         Config = resolve_window(Config0),
         check_otp_levels(Config),
+        check_backend_installed(Config),
         {ok, Config}
     catch
         throw:{bad_config, _, _, _} = Reason -> {error, Reason}
@@ -167,6 +168,14 @@ check_otp_levels(#{logger_backend := otp, sync_mode_qlen := S, drop_mode_qlen :=
                       lists:flatten(io_lib:format("must not exceed flush_qlen (~b)", [F]))),
     ok;
 check_otp_levels(_) ->
+    ok.
+
+check_backend_installed(#{logger_backend := lager}) ->
+    case code:lib_dir(lager) of
+        {error, _} -> bad(logger_backend, lager, "lager is not installed (Debian: erlang-lager)");
+        _ -> ok
+    end;
+check_backend_installed(_) ->
     ok.
 
 non_neg(_Key, V, _Why) when is_integer(V), V >= 0 -> ok;

@@ -1,0 +1,90 @@
+%% @doc Tests of the `lager' (real lager 3.9.2) and `otp' (kernel logger) backends: the
+%% workers' log calls take each logger's own send path, and fx_log:stats/0 reports that
+%% logger's own state.
+-module(fx_backend_tests).
+
+-include("fx_test.hrl").
+
+backend_test_() ->
+    {foreach, fun() -> ok end,
+     fun(_) -> catch sys:resume(lager_event), catch sys:resume(logger_std_h_fx_otp_h),
+               stop_app() end,
+     [{timeout, 30, {"lager, undefined threshold: callers block in lager's sync_notify",
+                     fun lager_undefined_is_sync/0}},
+      {timeout, 30, {"lager, window == threshold: flips to sync and stays",
+                     fun lager_switch/0}},
+      {timeout, 30, {"otp, sync_mode_qlen 0: callers block in logger_olp",
+                     fun otp_sync/0}},
+      {timeout, 30, {"otp: primary level restored on stop", fun otp_restores_levels/0}},
+      {timeout, 30, {"otp: /work over HTTP writes through logger_std_h", fun otp_http/0}}]}.
+
+lager_undefined_is_sync() ->
+    start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, undefined}]),
+    ?assertMatch(#{backend := lager, mode := sync}, fx_log:stats()),
+    ok = sys:suspend(lager_event),
+    Self = self(),
+    Caller = spawn(fun() -> ok = fx_log:log(debug, "via lager ~p", [self()]),
+                            Self ! {done, self()} end),
+    ok = wait_until(fun() -> blocked_in_rpc(Caller) end),
+    {current_stacktrace, Stack} = erlang:process_info(Caller, current_stacktrace),
+    ?assert(lists:keymember(lager, 1, Stack)),
+    ?assertMatch(#{queue_len := 1}, fx_log:stats()),
+    ok = sys:resume(lager_event),
+    receive {done, Caller} -> ok after ?WAIT_MS -> erlang:error(not_released) end.
+
+lager_switch() ->
+    start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, 20},
+               {async_threshold_window, 20}]),
+    ?assertMatch(#{backend := lager, mode := async, switches := 0}, fx_log:stats()),
+    ok = sys:suspend(lager_event),
+    Self = self(),
+    Pids = [spawn(fun() -> ok = fx_log:log(debug, "flood ~b", [I]), Self ! {logged, self()} end)
+            || I <- lists:seq(1, 30)],
+    [receive {logged, P} -> ok after ?WAIT_MS -> erlang:error(blocked) end || P <- Pids],
+    ?assertMatch(#{queue_len := 30}, fx_log:stats()),
+    ok = sys:resume(lager_event),
+    ok = wait_until(fun() -> maps:get(queue_len, fx_log:stats()) =:= 0 end),
+    ?assertMatch(#{mode := sync}, fx_log:stats()),
+    %% The flag stays false, so the sampler must see the change.
+    ok = wait_until(fun() -> maps:get(switches, fx_log:stats()) >= 1 end).
+
+otp_sync() ->
+    start_app([{logger_backend, otp}, {log_level, debug}, {sync_mode_qlen, 0}]),
+    ok = fx_log:log(debug, "first", []),
+    ok = wait_until(fun() -> maps:get(mode, fx_log:stats()) =:= sync end),
+    ?assertMatch(#{backend := otp}, fx_log:stats()),
+    ok = wait_until(fun() -> maps:get(switches, fx_log:stats()) >= 1 end),
+    ok = sys:suspend(logger_std_h_fx_otp_h),
+    Self = self(),
+    Caller = spawn(fun() -> fx_log:log(debug, "blocked ~p", [self()]), Self ! {done, self()} end),
+    ok = wait_until(fun() ->
+                            case erlang:process_info(Caller, current_stacktrace) of
+                                {current_stacktrace, [{gen, do_call, 4, _} | Rest]} ->
+                                    lists:keymember(logger_olp, 1, Rest);
+                                _ -> false
+                            end
+                    end),
+    ok = sys:resume(logger_std_h_fx_otp_h),
+    receive {done, Caller} -> ok after ?WAIT_MS -> erlang:error(not_released) end.
+
+otp_restores_levels() ->
+    #{level := Before} = logger:get_primary_config(),
+    start_app([{logger_backend, otp}, {log_level, debug}]),
+    ?assertMatch(#{level := debug}, logger:get_primary_config()),
+    stop_app(),
+    ?assertMatch(#{level := Before}, logger:get_primary_config()),
+    ?assertEqual({error, {not_found, fx_otp_h}}, logger:get_handler_config(fx_otp_h)).
+
+otp_http() ->
+    start_app([{logger_backend, otp}, {log_level, info}]),
+    S = http_connect(),
+    ?assertMatch({200, _, _}, http_get(S, "/work?logs=3&level=info&bytes=80")),
+    ?assertMatch({200, _, _}, http_get(S, "/work?logs=3&level=debug")),
+    ok = gen_tcp:close(S),
+    {ok, #{config := #{file := File}}} = logger:get_handler_config(fx_otp_h),
+    ok = logger_std_h:filesync(fx_otp_h),
+    {ok, Bin} = file:read_file(File),
+    Lines = [L || L <- binary:split(Bin, <<"\n">>, [global]),
+                  binary:match(L, <<"request ">>) =/= nomatch],
+    ?assertEqual(3, length(Lines)),
+    ?assert(lists:all(fun(L) -> binary:match(L, <<"[info]">>) =/= nomatch end, Lines)).
