@@ -13,6 +13,7 @@ static const struct pattern {
     const char *frame;
     const char *also;
     const char *says; /* what the processes are doing, for the paragraph */
+    bool benign;      /* normal for a busy node (idle connections, acceptors): not "stuck" */
 } patterns[] = {
     {"sync log call", "gen_event:rpc/2", NULL,
      "blocked in a synchronous log call (gen_event:sync_notify -> gen_event:rpc/2)"},
@@ -24,6 +25,10 @@ static const struct pattern {
     {"io request", "io:wait_io_mon_reply", NULL, "waiting on an io server reply"},
     {"gen call to a busy process", "gen:do_call/4", NULL,
      "waiting in a synchronous call (gen:do_call/4)"},
+    {"connection", "fx_conn:loop", NULL, "connection processes waiting for a request or a reply",
+     true},
+    {"acceptor", "prim_inet:accept", NULL, "acceptors waiting for connections", true},
+    {"idle server", "gen_server:loop", NULL, "idle servers", true},
 };
 
 static bool stack_has(const json_t *stack, const char *needle)
@@ -100,6 +105,10 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
     if (!f)
         return NULL;
     long long total = jint(doc, "process_count");
+    bool partial = json_is_true(json_object_get(doc, "partial"));
+    long long scanned = jint(doc, "scanned");
+    if (partial && scanned > 0 && scanned < total)
+        total = scanned; /* shares are of what was seen; the note at the end says so */
     const json_t *groups = json_object_get(doc, "by_stack");
     const json_t *logger = json_object_get(doc, "logger");
     char a[32], b[32], st[512];
@@ -114,7 +123,7 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
     json_array_foreach(groups, i, g)
     {
         const struct pattern *p = match(json_object_get(g, "stack"));
-        if (!p)
+        if (!p || p->benign)
             continue;
         if (!best_p || strcmp(p->name, best_p->name) == 0)
             stuck += jint(g, "count");
@@ -184,9 +193,11 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         fprintf(f, " Also %s processes in %s (no known pattern).", b, st);
         break;
     }
-    if (json_is_true(json_object_get(doc, "partial")))
-        fprintf(f, " (Partial: the scan hit its time budget after %lld processes.)",
-                jint(doc, "scanned"));
+    if (partial) {
+        commas(jint(doc, "process_count"), b, sizeof b);
+        fprintf(f, " (Partial: the scan hit its time budget after %lld of %s processes.)",
+                scanned, b);
+    }
     fclose(f);
     return text;
 }

@@ -484,13 +484,14 @@ enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
     return st;
 }
 
-enum probe_status probe_diagnose(struct probe *p, unsigned top_n, json_t **out,
-                                 unsigned timeout_ms, char *err)
+enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms,
+                                 json_t **out, unsigned timeout_ms, char *err)
 {
     ei_x_buff args;
     ei_x_new(&args);
-    ei_x_encode_list_header(&args, 1);
+    ei_x_encode_list_header(&args, 2);
     ei_x_encode_ulong(&args, top_n);
+    ei_x_encode_ulong(&args, budget_ms);
     ei_x_encode_empty_list(&args);
     enum probe_status st =
         probe_call(p, "logjam_probe", "diagnose", args.buff, args.index, out, timeout_ms, err);

@@ -48,10 +48,10 @@ enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeo
 enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned timeout_ms,
                                  char *err);
 
-/* logjam_probe:diagnose(TopN), decoded into JSON (maps -> objects, lists and tuples ->
+/* logjam_probe:diagnose(TopN, BudgetMs), decoded into JSON (maps -> objects, lists and tuples ->
  * arrays, atoms and binaries -> strings, pids -> "<0.1.2>"). Caller owns *out (json_decref). */
-enum probe_status probe_diagnose(struct probe *p, unsigned top_n, json_t **out,
-                                 unsigned timeout_ms, char *err);
+enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms,
+                                 json_t **out, unsigned timeout_ms, char *err);
 
 /* Any M:F(Args) where args is an encoded list (no version byte; NULL = []); the reply term,
  * decoded to JSON as above. */

@@ -228,10 +228,17 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "processes back within %s of baseline after %s\n",
                 fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
                 fmt_secs(r->recovery_time, b, sizeof b));
+    else if (r->stuck)
+        fprintf(f, "stuck for good: %s processes above baseline, no progress over the last %s "
+                   "(%s of memory not given back)\n",
+                fmt_count((double)r->leaked, a, sizeof a), fmt_secs(r->drain_window, b, sizeof b),
+                fmt_bytes((double)r->memory_retained, c, sizeof c));
     else
-        fprintf(f, "not back to baseline within the window: %s processes above baseline, %s\n",
-                fmt_count((double)r->leaked, a, sizeof a),
-                r->drain_rate > 1 ? "draining" : "not draining");
+        fprintf(f, "draining slowly: %s processes above baseline, %s/s, ~%s to baseline "
+                   "(%s of memory not given back yet)\n",
+                fmt_count((double)r->leaked, a, sizeof a), fmt_count(r->drain_rate, b, sizeof b),
+                fmt_secs(r->drain_eta, c, sizeof c),
+                fmt_bytes((double)r->memory_retained, d, sizeof d));
 
     if (rep->diagnosis_text) {
         fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
@@ -332,10 +339,12 @@ json_t *report_json(const struct report *rep)
                                       (double)hist_max(r->latency_raw) / 1e6));
     json_object_set_new(m, "latency", lat);
     json_object_set_new(m, "recovery",
-                        json_pack("{s:o, s:I, s:f, s:b}", "time",
+                        json_pack("{s:o, s:I, s:f, s:b, s:b, s:o, s:I}", "time",
                                   r->recovered ? json_real(r->recovery_time) : json_null(),
                                   "leaked", (json_int_t)r->leaked, "drain_rate", r->drain_rate,
-                                  "recovered", r->recovered));
+                                  "recovered", r->recovered, "stuck", r->stuck, "drain_eta",
+                                  r->drain_eta > 0 ? json_real(r->drain_eta) : json_null(),
+                                  "memory_retained", (json_int_t)r->memory_retained));
     json_object_set_new(m, "samples",
                         json_pack("{s:I, s:I}", "count", (json_int_t)series_count(r->series),
                                   "missed", (json_int_t)r->missed));

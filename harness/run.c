@@ -31,6 +31,7 @@
 #define RUN_PROGRESS_US 500000     /* progress line refresh */
 #define RUN_STOP_GRACE_MS 3000     /* init:stop, then SIGKILL */
 #define RUN_DIAG_TOP_N 10
+#define RUN_DIAG_BUDGET_MS 10000 /* the probe's own scan budget; ~4 us a process */
 #define RUN_DIAG_TIMEOUT_MS 30000
 #define RUN_MAX_DIAGNOSES 3
 #define RUN_DIAG_KEEPALIVE_US 10000000
@@ -282,7 +283,8 @@ static void diag_take(struct node *n, struct diag_state *d, const char *why, uin
         if (!quiet)
             fprintf(stderr, "\r\033[Klogjam: diagnosing (%s)...\n", why);
         enum probe_status st =
-            probe_diagnose(d->probe, RUN_DIAG_TOP_N, &doc, RUN_DIAG_TIMEOUT_MS, err);
+            probe_diagnose(d->probe, RUN_DIAG_TOP_N, RUN_DIAG_BUDGET_MS, &doc,
+                           RUN_DIAG_TIMEOUT_MS, err);
         d->last_used = now_us();
         if (st != PROBE_OK) {
             json_decref(doc);

@@ -284,12 +284,41 @@ void results_finish(struct results *r)
         }
     }
     r->has_recovery = last_rec != NULL;
+    r->stuck = false;
+    r->drain_eta = 0;
+    r->drain_window = 0;
+    r->memory_retained = 0;
     if (last_rec) {
         int64_t over = last_rec->process_count - r->baseline_processes;
         r->leaked = over > 0 ? over : 0;
-        if (last_rec != first_rec && last_rec->at_us > first_rec->at_us)
-            r->drain_rate = (double)(first_rec->process_count - last_rec->process_count) /
-                            ((double)(last_rec->at_us - first_rec->at_us) / 1e6);
+        double mem_base = 0;
+        size_t nb = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->v[i].phase == PHASE_BASELINE) {
+                mem_base += (double)s->v[i].mem_total;
+                nb++;
+            }
+        if (nb)
+            r->memory_retained = (int64_t)((double)last_rec->mem_total - mem_base / (double)nb);
+        /* The drain over the last RESULTS_DRAIN_SAMPLES recovery samples. */
+        size_t last_i = (size_t)(last_rec - s->v), first_i = last_i;
+        for (size_t k = 0; k < RESULTS_DRAIN_SAMPLES && first_i > 0 &&
+                           s->v[first_i - 1].phase == PHASE_RECOVERY;
+             k++)
+            first_i--;
+        const struct sample *from = &s->v[first_i];
+        if (from != last_rec && last_rec->at_us > from->at_us) {
+            r->drain_window = (double)(last_rec->at_us - from->at_us) / 1e6;
+            r->drain_rate =
+                (double)(from->process_count - last_rec->process_count) / r->drain_window;
+        }
+        if (!r->recovered && r->leaked > 0) {
+            /* Less than 1 process/s (or 0.1% of the pile-up per second): stuck for good. */
+            double floor = (double)r->leaked / 1000.0 > 1.0 ? (double)r->leaked / 1000.0 : 1.0;
+            r->stuck = r->drain_rate < floor;
+            if (!r->stuck)
+                r->drain_eta = (double)r->leaked / r->drain_rate;
+        }
     }
 }
 

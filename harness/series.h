@@ -48,7 +48,11 @@ struct results {
     bool recovered;
     bool has_recovery;               /* at least one sample was taken after the load */
     int64_t leaked;                  /* processes above baseline when recovery ended */
-    double drain_rate;               /* processes/s over the last part of recovery (>0: drains) */
+    double drain_rate;               /* processes/s over the last samples of recovery (>0: drains) */
+    double drain_window;             /* seconds those samples span */
+    bool stuck;                      /* not recovered and no progress in the drain window */
+    double drain_eta;                /* projected seconds to baseline at drain_rate; 0 if n/a */
+    int64_t memory_retained;         /* memory.total above baseline when recovery ended */
     int64_t switches;                /* logger mode switches during the run */
     int64_t dropped;                 /* log events dropped during the run */
 };
@@ -60,6 +64,9 @@ void results_finish(struct results *r);
  * there is no data (a gate on it fails). */
 int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
                   double *out);
+
+/* Samples at the end of recovery that decide "draining" versus "stuck for good". */
+#define RESULTS_DRAIN_SAMPLES 8
 
 /* Processes within this many of baseline count as recovered. */
 int64_t results_recovery_tolerance(int64_t baseline);
