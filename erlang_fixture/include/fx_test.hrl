@@ -7,7 +7,7 @@
           [{start_app, 1}, {stop_app, 0}, {wait_until, 1}, {wait_until, 2},
            {http_connect, 0}, {http_get, 2}, {http_send, 2}, {http_recv, 1},
            {tmp_log_file, 0}, {blocked_in_rpc, 1}, {worker_pids, 0}, {recv_headers, 2},
-           {wait_loop, 2}]}).
+           {wait_loop, 2}, {remove_tmp_log, 1}]}).
 
 -define(WAIT_MS, 10000).
 
@@ -22,8 +22,26 @@ start_app(Env) ->
     ok.
 
 stop_app() ->
+    Log = application:get_env(fixture, log_file, undefined),
     _ = application:stop(fixture),
     _ = application:unload(fixture),
+    %% The lager backend stops lager asynchronously (see fx_log_lager:cleanup/0); stop
+    %% it here, synchronously, before its file is removed.
+    _ = application:stop(lager),
+    remove_tmp_log(Log).
+
+%% Only what tmp_log_file/0 made: /tmp/fx_eunit_<os pid>/<n>/.
+remove_tmp_log(Log) when is_list(Log) ->
+    Dir = filename:dirname(Log),
+    case lists:prefix("/tmp/fx_eunit_", Dir) of
+        true ->
+            _ = file:del_dir_r(Dir),
+            _ = file:del_dir(filename:dirname(Dir)),
+            ok;
+        false ->
+            ok
+    end;
+remove_tmp_log(_) ->
     ok.
 
 wait_until(Fun) ->

@@ -100,14 +100,15 @@ node_boot_test_() ->
 
 node_boot() ->
     %% Bad: stdin stays open (a pipe from this port) so the halt is the boot's, not eof's.
-    Bad = open_node(["-fixture", "async_threshold_window", "30"],
+    Log = tmp_log_file(),
+    Bad = open_node(Log, ["-fixture", "async_threshold_window", "30"],
                     [exit_status, stderr_to_stdout]),
     {Lines, Status} = collect(Bad, []),
     ?assertEqual(3, Status),
     ?assert(lists:member(<<"fixture: failed to start: async_threshold_window = 30: "
                            "must not exceed async_threshold (20)">>, Lines)),
     %% Good: wait until it is up, close its stdin, see the OS process go away.
-    Port = open_node(["-eval", "io:format(\"ready ~p~n\", "
+    Port = open_node(Log, ["-eval", "io:format(\"ready ~p~n\", "
                                "[application:get_env(fixture, http_port)])"], []),
     {os_pid, OsPid} = erlang:port_info(Port, os_pid),
     receive
@@ -121,11 +122,12 @@ node_boot() ->
                     os:cmd("kill -0 " ++ integer_to_list(OsPid) ++ " 2>/dev/null; echo $?")
                         =:= "0\n"
             end,
-    ok = wait_until(fun() -> not Alive() end).
+    ok = wait_until(fun() -> not Alive() end),
+    remove_tmp_log(Log).
 
-open_node(Extra, Opts) ->
+open_node(Log, Extra, Opts) ->
     Ebin = filename:dirname(code:which(fx_boot)),
-    Args = ["-noshell", "-pa", Ebin, "-fixture", "log_file", "\"" ++ tmp_log_file() ++ "\""]
+    Args = ["-noshell", "-pa", Ebin, "-fixture", "log_file", "\"" ++ Log ++ "\""]
         ++ ["-s", "fx_boot", "start"] ++ Extra,
     open_port({spawn_executable, os:find_executable("erl")},
               [{args, Args}, binary, {line, 1024}, use_stdio | Opts]).
