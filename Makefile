@@ -72,7 +72,7 @@ erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 	@mkdir -p erlang_fixture/ebin
 	cp $< $@
 
-build/eunit/%.beam: erlang_fixture/test/%.erl
+build/eunit/%.beam: erlang_fixture/test/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p build/eunit
 	$(ERLC) $(ERLC_FLAGS) -pa erlang_fixture/ebin -o build/eunit $<
 

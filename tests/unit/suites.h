@@ -11,6 +11,11 @@
     X(units)                                                                                       \
     X(scenario)                                                                                    \
     X(gate)                                                                                        \
+    X(hist)                                                                                        \
+    X(load)                                                                                        \
+    X(probe)                                                                                       \
+    X(series)                                                                                      \
+    X(explain)                                                                                     \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);

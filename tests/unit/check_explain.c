@@ -1,0 +1,153 @@
+/* check_explain.c -- the diagnosis paragraph: known stuck patterns are named with their
+ * share, target and mailbox; benign groups are not "stuck"; unknown groups are reported. */
+#include <check.h>
+#include <string.h>
+
+#include "explain.h"
+#include "suites.h"
+
+static json_t *group(long long count, const char *stack_json, const char *target, long long q)
+{
+    json_t *g = json_pack("{s:I, s:o, s:I}", "count", (json_int_t)count, "stack",
+                          json_loads(stack_json, 0, NULL), "target_queue", (json_int_t)q);
+    json_object_set_new(g, "waiting_on", target ? json_string(target) : json_null());
+    return g;
+}
+
+static json_t *doc_of(long long total, json_t *groups)
+{
+    return json_pack("{s:I, s:I, s:b, s:o, s:{s:s, s:I}}", "process_count", (json_int_t)total,
+                     "scanned", (json_int_t)total, "partial", 0, "by_stack", groups, "logger",
+                     "mode", "sync", "queue_len", (json_int_t)92180);
+}
+
+START_TEST(test_explain_names_the_sync_log_call)
+{
+    struct scenario sc;
+    struct results r;
+    scenario_defaults(&sc);
+    sc.async_threshold = 20;
+    sc.async_threshold_window = 5;
+    memset(&r, 0, sizeof r);
+    r.has_sync_first = true;
+    r.sync_first = 1.4;
+    r.sync_share = 0.98;
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(95000,
+                                        "[\"gen:do_call/4\", \"gen_event:rpc/2\", "
+                                        "\"fx_log_fixture:do_log/3\", \"fx_log:log/3\"]",
+                                        "fx_log_event", 92180));
+    json_array_append_new(groups, group(3000, "[\"fx_conn:loop/1\"]", NULL, 0));
+    json_t *doc = doc_of(104233, groups);
+    char *text = explain_diagnosis(doc, &sc, &r);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "91% of 104,233 processes"), "%s", text);
+    ck_assert_msg(strstr(text, "synchronous log call"), "%s", text);
+    ck_assert_msg(strstr(text, "gen_event:rpc/2"), "%s", text);
+    ck_assert_msg(strstr(text, "waiting on fx_log_event (mailbox 92,180)"), "%s", text);
+    ck_assert_msg(strstr(text, "switched to sync at 1.4 s"), "%s", text);
+    ck_assert_msg(strstr(text, "async_threshold 20"), "%s", text);
+    ck_assert_msg(!strstr(text, "no known pattern"), "benign connections reported: %s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_undefined_threshold_is_always_sync)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    sc.async_threshold = SCENARIO_UNDEFINED;
+    json_t *groups = json_array();
+    json_array_append_new(groups,
+                          group(5000, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", "lager_event", 0));
+    json_t *doc = doc_of(6000, groups);
+    char *text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "async_threshold = undefined makes every log call synchronous"),
+                  "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_healthy_node_says_nothing_is_stuck)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(3000, "[\"fx_conn:loop/1\"]", NULL, 0));
+    json_array_append_new(groups, group(16, "[\"prim_inet:accept0/3\"]", NULL, 0));
+    json_t *doc = doc_of(3100, groups);
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    ck_assert_msg(strncmp(text, "Nothing is stuck", 16) == 0, "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_reports_unknown_patterns_by_count)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(40000, "[\"my_app:wait_forever/0\"]", NULL, 0));
+    json_t *doc = doc_of(41000, groups);
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    ck_assert_msg(strstr(text, "40,000 processes in my_app:wait_forever/0 (no known pattern)"),
+                  "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_pattern_table)
+{
+    static const struct {
+        const char *stack;
+        const char *want;
+    } cases[] = {
+        {"[\"gen:do_call/4\", \"gen_event:rpc/2\", \"lager:do_log_impl/10\"]", "sync log call"},
+        {"[\"gen:do_call/4\", \"logger_olp:call/2\"]", "sync log call"},
+        {"[\"gen:do_call/4\", \"gen_server:call/3\", \"my:f/1\"]", "gen call to a busy process"},
+        {"[\"io:execute_request/3\", \"io:put_chars/2\"]", "io request"},
+        {"[\"fx_pool:checkout/1\"]", "bounded pool queue"},
+        {"[\"my:f/1\"]", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *st = json_loads(cases[i].stack, 0, NULL);
+        const char *got = explain_pattern(st, NULL);
+        if (cases[i].want)
+            ck_assert_msg(got && strcmp(got, cases[i].want) == 0, "%s -> %s", cases[i].stack,
+                          got ? got : "(none)");
+        else
+            ck_assert_ptr_null(got);
+        json_decref(st);
+    }
+}
+END_TEST
+
+START_TEST(test_explain_partial_scan_uses_the_scanned_share)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups,
+                          group(81000, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", NULL, 0));
+    json_t *doc = doc_of(115000, groups);
+    json_object_set_new(doc, "partial", json_true());
+    json_object_set_new(doc, "scanned", json_integer(81500));
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    ck_assert_msg(strstr(text, "99% of 81,500 processes"), "%s", text);
+    ck_assert_msg(strstr(text, "Partial"), "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+Suite *explain_suite(void)
+{
+    Suite *s = suite_create("explain");
+    TCase *tc = tcase_create("paragraph");
+    tcase_add_test(tc, test_explain_names_the_sync_log_call);
+    tcase_add_test(tc, test_explain_undefined_threshold_is_always_sync);
+    tcase_add_test(tc, test_explain_healthy_node_says_nothing_is_stuck);
+    tcase_add_test(tc, test_explain_reports_unknown_patterns_by_count);
+    tcase_add_test(tc, test_explain_pattern_table);
+    tcase_add_test(tc, test_explain_partial_scan_uses_the_scanned_share);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,189 @@
+/* check_series.c -- aggregates over a series: baseline, max, delta, slope, p(N), logger time
+ * in sync, recovery (drained, draining slowly, stuck for good), load metrics, no data. */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "series.h"
+#include "suites.h"
+
+/* One sample every 0.5 s: 4 baseline at 100 processes, then load growing 1000/s with the
+ * logger sync from the third load sample, then recovery as given. */
+static struct series *make_series(const int64_t *recovery, size_t nrec)
+{
+    struct series *s = series_new();
+    struct sample smp;
+    uint64_t t = 0;
+    for (int i = 0; i < 4; i++, t += 500000) {
+        memset(&smp, 0, sizeof smp);
+        smp.at_us = t;
+        smp.phase = PHASE_BASELINE;
+        smp.process_count = 100;
+        smp.mem_total = 1000;
+        smp.logger_mode = MODE_ASYNC;
+        series_add(s, &smp);
+    }
+    for (int i = 0; i < 10; i++, t += 500000) {
+        memset(&smp, 0, sizeof smp);
+        smp.at_us = t;
+        smp.phase = PHASE_LOAD;
+        smp.process_count = 100 + 500 * (i + 1);
+        smp.mem_total = 1000 + 100 * (uint64_t)i;
+        smp.logger_mode = i >= 2 ? MODE_SYNC : MODE_ASYNC;
+        smp.logger_switches = i >= 2 ? 1 : 0;
+        series_add(s, &smp);
+    }
+    for (size_t i = 0; i < nrec; i++, t += 500000) {
+        memset(&smp, 0, sizeof smp);
+        smp.at_us = t;
+        smp.phase = PHASE_RECOVERY;
+        smp.process_count = recovery[i];
+        smp.mem_total = 1500;
+        smp.logger_mode = MODE_SYNC;
+        smp.logger_switches = 1;
+        series_add(s, &smp);
+    }
+    return s;
+}
+
+static void results_of(struct series *s, struct results *r)
+{
+    memset(r, 0, sizeof *r);
+    r->series = s;
+    r->load_start_us = 2000000;
+    r->load_end_us = 7000000;
+    results_finish(r);
+}
+
+START_TEST(test_series_aggregates)
+{
+    static const int64_t rec[] = {5100, 5100};
+    struct series *s = make_series(rec, 2);
+    struct results r;
+    double v;
+    results_of(s, &r);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_BASELINE, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_MAX, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 5100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_DELTA, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 5000, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_SLOPE, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1000, 1e-6); /* 500 every 0.5 s, load phase only */
+    ck_assert_int_eq(results_value(&r, "processes", AGG_MIN, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_FINAL, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 5100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_P, 50, &v), 0);
+    ck_assert_double_eq_tol(v, 2100, 1e-9); /* 16 samples: the 8th smallest */
+    ck_assert_int_eq(results_value(&r, "memory.total", AGG_MAX, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1900, 1e-9);
+    series_free(s);
+}
+END_TEST
+
+START_TEST(test_series_logger_sync_time_and_first_switch)
+{
+    static const int64_t rec[] = {5100, 5100};
+    struct series *s = make_series(rec, 2);
+    struct results r;
+    double v;
+    results_of(s, &r);
+    /* sync from the 3rd load sample (t = 3.0 s) on; sampled time runs to the last sample */
+    ck_assert(r.has_sync_first);
+    ck_assert_double_eq_tol(r.sync_first, 1.0, 1e-9);
+    ck_assert_int_eq(results_value(&r, "logger.sync", AGG_TIME, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 4.5, 1e-9); /* 3.0 .. 7.5 s */
+    ck_assert_int_eq(results_value(&r, "logger.switches", AGG_COUNT, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1, 1e-9);
+    series_free(s);
+}
+END_TEST
+
+START_TEST(test_series_recovery_drained)
+{
+    static const int64_t rec[] = {3000, 1000, 120, 100};
+    struct series *s = make_series(rec, 4);
+    struct results r;
+    double v;
+    results_of(s, &r);
+    ck_assert(r.recovered);
+    ck_assert_int_eq(r.leaked, 0);
+    ck_assert_int_eq(results_value(&r, "recovery", AGG_TIME, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1.0, 1e-9); /* 120 is within 50 of baseline at t = 8.0 s */
+    series_free(s);
+}
+END_TEST
+
+START_TEST(test_series_recovery_stuck_for_good_has_no_time)
+{
+    static const int64_t rec[] = {5100, 5100, 5100, 5100, 5100, 5100};
+    struct series *s = make_series(rec, 6);
+    struct results r;
+    double v;
+    results_of(s, &r);
+    ck_assert(!r.recovered);
+    ck_assert(r.stuck);
+    ck_assert_int_eq(r.leaked, 5000);
+    ck_assert_int_eq(r.memory_retained, 500);
+    ck_assert_int_eq(results_value(&r, "recovery", AGG_TIME, 0, &v), -1); /* no data */
+    ck_assert_int_eq(results_value(&r, "recovery", AGG_LEAKED, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 5000, 1e-9);
+    series_free(s);
+}
+END_TEST
+
+START_TEST(test_series_recovery_draining_slowly_projects_eta)
+{
+    static const int64_t rec[] = {5100, 4100, 3100, 2100};
+    struct series *s = make_series(rec, 4);
+    struct results r;
+    results_of(s, &r);
+    ck_assert(!r.recovered);
+    ck_assert(!r.stuck);
+    ck_assert_double_eq_tol(r.drain_rate, 2000, 1e-6);
+    ck_assert_double_eq_tol(r.drain_eta, 1.0, 1e-6); /* 2000 left at 2000/s */
+    series_free(s);
+}
+END_TEST
+
+START_TEST(test_series_load_metrics_and_no_data)
+{
+    struct series *s = series_new();
+    struct results r;
+    double v;
+    memset(&r, 0, sizeof r);
+    r.series = s;
+    results_finish(&r);
+    /* nothing sampled, nothing sent: every gate must see "no data" */
+    ck_assert_int_eq(results_value(&r, "processes", AGG_MAX, 0, &v), -1);
+    ck_assert_int_eq(results_value(&r, "latency", AGG_P, 99, &v), -1);
+    ck_assert_int_eq(results_value(&r, "requests.failed", AGG_RATE, 0, &v), -1);
+    ck_assert_int_eq(results_value(&r, "recovery", AGG_TIME, 0, &v), -1);
+    r.load.sent = 200;
+    r.load.failed = 3;
+    r.load_start_us = 0;
+    r.load_end_us = 2000000;
+    ck_assert_int_eq(results_value(&r, "requests.failed", AGG_RATE, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 0.015, 1e-12);
+    ck_assert_int_eq(results_value(&r, "requests", AGG_RATE, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "requests.failed", AGG_COUNT, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 3, 1e-9);
+    series_free(s);
+}
+END_TEST
+
+Suite *series_suite(void)
+{
+    Suite *s = suite_create("series");
+    TCase *tc = tcase_create("aggregates");
+    tcase_add_test(tc, test_series_aggregates);
+    tcase_add_test(tc, test_series_logger_sync_time_and_first_switch);
+    tcase_add_test(tc, test_series_recovery_drained);
+    tcase_add_test(tc, test_series_recovery_stuck_for_good_has_no_time);
+    tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);
+    tcase_add_test(tc, test_series_load_metrics_and_no_data);
+    suite_add_tcase(s, tc);
+    return s;
+}
