@@ -35,6 +35,7 @@ struct node {
     char cookie[2 * NODE_COOKIE_BYTES + 1];
     char alive[32];
     char reason[128];
+    char user_config[SCENARIO_PATH_LEN]; /* the user's sys.config, "" = none */
     struct hello hello;
 };
 
@@ -212,34 +213,41 @@ const char *node_exit_reason(const struct node *n)
 
 static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd, char *err)
 {
-    char name[64], port[16], pa[1024], config[512], log[512], home[300];
+    char name[64], port[16], pa[1024], config[512], log[512], home[300], user[1100];
     snprintf(name, sizeof name, "fx%s@127.0.0.1", n->alive + 2);
     snprintf(port, sizeof port, "%d", n->dist_port);
     snprintf(pa, sizeof pa, "%s", fixture_ebin);
     snprintf(config, sizeof config, "%s/sys", n->dir);
     snprintf(log, sizeof log, "%s/node.log", n->dir);
     snprintf(home, sizeof home, "%s", n->dir);
-    char *argv[] = {"erl",
-                    "-noshell",
-                    "-name",
-                    name,
-                    "-start_epmd",
-                    "false",
-                    "-erl_epmd_port",
-                    port,
-                    "-kernel",
-                    "inet_dist_use_interface",
-                    "{127,0,0,1}",
-                    "+P",
-                    "1048576", /* room for the pile-up; the table costs 12 bytes a slot */
-                    "-pa",
-                    pa,
-                    "-config",
-                    config,
-                    "-s",
-                    "fx_boot",
-                    "start",
-                    NULL};
+    char *argv[32];
+    int k = 0;
+    argv[k++] = "erl";
+    argv[k++] = "-noshell";
+    argv[k++] = "-name";
+    argv[k++] = name;
+    argv[k++] = "-start_epmd"; /* distribution without epmd, on loopback only */
+    argv[k++] = "false";
+    argv[k++] = "-erl_epmd_port";
+    argv[k++] = port;
+    argv[k++] = "-kernel";
+    argv[k++] = "inet_dist_use_interface";
+    argv[k++] = "{127,0,0,1}";
+    argv[k++] = "+P";
+    argv[k++] = "1048576"; /* room for the pile-up; the table costs 12 bytes a slot */
+    argv[k++] = "-pa";
+    argv[k++] = pa;
+    argv[k++] = "-config";
+    argv[k++] = config;
+    if (n->user_config[0]) { /* the user's own sys.config after ours: its sections win */
+        snprintf(user, sizeof user, "%s", n->user_config);
+        argv[k++] = "-config";
+        argv[k++] = user;
+    }
+    argv[k++] = "-s";
+    argv[k++] = "fx_boot";
+    argv[k++] = "start";
+    argv[k] = NULL;
     int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (logfd < 0) {
         lj_err(err, "cannot create %s: %s", log, strerror(errno));
@@ -316,6 +324,7 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
         lj_err(err, "cannot write %s/sys.config: %s", n->dir, strerror(errno));
         goto fail;
     }
+    snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
     n->dist_port = free_loopback_port();
     if (n->dist_port < 0) {
         lj_err(err, "no free loopback port: %s", strerror(errno));
