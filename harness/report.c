@@ -88,8 +88,7 @@ static char *fmt_bytes(double b, char *buf, size_t len)
     return buf;
 }
 
-/* A gate's value in the unit its metric speaks. */
-static char *fmt_gate_value(const struct gate *g, double v, char *buf, size_t len)
+char *report_gate_value(const struct gate *g, double v, char *buf, size_t len)
 {
     if (strncmp(g->metric, "memory.", 7) == 0 && g->agg != AGG_COUNT)
         return fmt_bytes(v, buf, len);
@@ -175,7 +174,7 @@ void report_text(FILE *f, const struct report *rep, bool color)
             const struct gate_result *g = &rep->gates[i];
             fprintf(f, "    %s%s%s %-16s %-22s %s\n", g->ok ? green : red,
                     g->ok ? "\u2713" : "\u2717", off, g->gate->metric, g->gate->expr,
-                    g->has_data ? fmt_gate_value(g->gate, g->value, a, sizeof a) : "no data");
+                    g->has_data ? report_gate_value(g->gate, g->value, a, sizeof a) : "no data");
         }
     }
 
@@ -442,7 +441,7 @@ int report_junit(const char *path, const struct report *rep, char *err)
             fputs("\n      <failure message=\"", f);
             xml_escape(f, g->gate->metric);
             fputs(" = ", f);
-            xml_escape(f, g->has_data ? fmt_gate_value(g->gate, g->value, v, sizeof v) : "no data");
+            xml_escape(f, g->has_data ? report_gate_value(g->gate, g->value, v, sizeof v) : "no data");
             fputs(", wanted ", f);
             xml_escape(f, g->gate->expr);
             fputs("\"/>\n    ", f);

@@ -52,6 +52,10 @@ json_t *report_json(const struct report *rep);
 /* JUnit XML, one testcase per gate. Written atomically. Returns 0, or -1 with err. */
 int report_junit(const char *path, const struct report *rep, char *err);
 
+/* A gate's value in the unit its metric speaks ("1.1GiB", "412ms", "0.50%", "104,233"),
+ * into buf; returns buf. */
+char *report_gate_value(const struct gate *g, double v, char *buf, size_t len);
+
 /* Write text (NUL-terminated) to path atomically. Returns 0, or -1 with err. */
 int report_write(const char *path, const char *text, char *err);
 

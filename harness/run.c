@@ -345,8 +345,10 @@ struct run_ctx {
     struct results res;
     char out_dir[1024];
     char error[LJ_ERR_LEN];
-    bool capped, interrupted, failed;
+    bool capped, interrupted, failed, aborted;
     int interrupts_seen;
+    uint64_t load_started_at;  /* now_us() when the load began; 0 before */
+    uint64_t next_abort_check;
     uint64_t t0;
     uint64_t mem_limit;
     uint64_t last_progress;
@@ -381,6 +383,39 @@ static void progress(struct run_ctx *c, const char *phase)
     }
     c->last_progress = now;
     report_progress(stderr, &last, (double)since_start(c) / 1e6, phase, c->req_rate, c->o->color);
+}
+
+/* Gates marked `abort`: once one has failed on the data so far (after run.abort_grace of
+ * load), the run is lost and stops early. Checked once per sample interval. */
+static bool abort_gate_failed(struct run_ctx *c)
+{
+    const struct scenario *sc = c->sc;
+    uint64_t now = now_us();
+    if (!c->load_started_at || now - c->load_started_at < sc->abort_grace_us ||
+        now < c->next_abort_check)
+        return false;
+    c->next_abort_check = now + sc->sample_interval_us;
+    bool lost = false;
+    pthread_mutex_lock(&c->smp.mu);
+    struct results tmp = {.series = c->smp.series, .load_start_us = c->res.load_start_us,
+                          .load_end_us = since_start(c), .missed = c->smp.missed};
+    if (c->load)
+        load_counters(c->load, &tmp.load);
+    results_finish(&tmp);
+    for (unsigned i = 0; i < sc->ngates && !lost; i++) {
+        const struct gate *g = &sc->gates[i];
+        double v;
+        if (!g->abort || results_value(&tmp, g->metric, g->agg, g->pct, &v) < 0 ||
+            gate_holds(g, v))
+            continue;
+        char val[32];
+        lj_err(c->error, "gate %s = %s failed at %.1f s (value %s): run aborted (abort)",
+               g->metric, g->expr, (double)since_start(c) / 1e6,
+               report_gate_value(g, v, val, sizeof val));
+        lost = true;
+    }
+    pthread_mutex_unlock(&c->smp.mu);
+    return lost;
 }
 
 /* One tick of the main loop: returns false when the phase must end now. */
@@ -426,6 +461,10 @@ static bool tick(struct run_ctx *c, const char *phase)
         snprintf(why, sizeof why, "%s", c->sc->diagnose_at);
         diag_take(c->node, &c->diag, why, since_start(c), !c->o->progress);
     }
+    if (abort_gate_failed(c)) {
+        c->aborted = true;
+        return false;
+    }
     diag_keepalive(&c->diag);
     progress(c, phase);
     return true;
@@ -459,6 +498,7 @@ static void phase_load(struct run_ctx *c)
     }
     atomic_store(&c->smp.load, c->load);
     uint64_t start = now_us();
+    c->load_started_at = start;
     uint64_t end = start + c->sc->duration_us + 2 * RUN_TICK_US;
     /* "peak" = the end of the load, taken while the load still runs (after it stops the
      * clients close and the picture changes). */
@@ -680,7 +720,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o)
         if (!c.failed && !c.capped && strcmp(sc->diagnose_at, "never") != 0 &&
             c.diag.taken == 0) /* the load ended early (Ctrl-C): diagnose what is there */
             diag_take(c.node, &c.diag, "peak", since_start(&c), !o->progress);
-        if (!c.failed && !c.capped) /* after a Ctrl-C too, shortened */
+        if (!c.failed && !c.capped && !c.aborted) /* after a Ctrl-C too, shortened */
             phase_recovery(&c);
     }
     sampler_stop(&c.smp);

@@ -76,6 +76,8 @@ static const struct key keys[] = {
      "safety cap on the node's memory; 0 = half the machine's RAM", 0, 0, NULL},
     {"run", "boot_timeout", K_DURATION, OFF(boot_timeout_us), "30s", "node start deadline", 1, 0,
      NULL},
+    {"run", "abort_grace", K_DURATION, OFF(abort_grace_us), "5s",
+     "gates marked ', abort' may stop the run only after this much load", 0, 0, NULL},
     {"run", "diagnose_at", K_TRIGGER, OFF(diagnose_at), "peak",
      "when to diagnose: peak, never, or METRIC OP VALUE (processes > 50000)", 0, 0, NULL},
 

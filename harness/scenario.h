@@ -55,6 +55,7 @@ struct scenario {
     uint64_t sample_interval_us; /* snapshot period */
     uint64_t node_memory_limit;  /* safety cap in bytes; 0 = half the machine's RAM */
     uint64_t boot_timeout_us;    /* node start deadline */
+    uint64_t abort_grace_us;     /* gates with abort act only after this much load */
     char diagnose_at[128];       /* "peak" (default), "never", or "METRIC OP VALUE" */
 
     /* [load] */

@@ -389,6 +389,8 @@ int results_value(const struct results *r, const char *metric, enum gate_agg agg
         }
     }
     if (strcmp(metric, "recovery") == 0) {
+        if (!r->has_recovery)
+            return -1; /* the run never got to watch a recovery */
         if (agg == AGG_LEAKED) {
             *out = (double)r->leaked;
             return 0;
