@@ -136,9 +136,9 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-enum { SEC_RUN, SEC_LOAD, SEC_POOL, SEC_LOGGER, SEC_GATES, SEC_INCLUDE, NSECTIONS };
-static const char *const section_names[] = {"run",   "load",    "pool", "logger",
-                                            "gates", "include", NULL};
+enum { SEC_RUN, SEC_LOAD, SEC_POOL, SEC_LOGGER, SEC_GATES, SEC_INCLUDE, SEC_SWEEP, NSECTIONS };
+static const char *const section_names[] = {"run",   "load",    "pool",  "logger",
+                                            "gates", "include", "sweep", NULL};
 
 _Static_assert(sizeof(enum pool_mode) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum logger_backend) == sizeof(int), "enums are stored as int");
@@ -257,7 +257,8 @@ static void unknown_section(const char *name, char *msg)
     if (s)
         lj_err(msg, "unknown section [%.64s] (did you mean [%s]?)", name, s);
     else
-        lj_err(msg, "unknown section [%.64s] (sections: [run] [load] [pool] [logger] [gates])",
+        lj_err(msg,
+               "unknown section [%.64s] (sections: [run] [load] [pool] [logger] [gates] [sweep])",
                name);
 }
 
@@ -672,6 +673,204 @@ static int add_gate(struct scenario *sc, const char *metric, const char *expr, i
     return 0;
 }
 
+/* ---- [sweep] ---- */
+
+/* The key named by "section.key" that a sweep may vary, or NULL with a message. */
+static const struct key *sweep_key(const char *qual, char *msg)
+{
+    char sec[64];
+    const char *dot = strchr(qual, '.');
+    if (!dot || dot == qual || !dot[1] || (size_t)(dot - qual) >= sizeof sec) {
+        lj_err(msg, "'%.64s' is not section.key", qual);
+        return NULL;
+    }
+    snprintf(sec, sizeof sec, "%.*s", (int)(dot - qual), qual);
+    if (strcmp(sec, "gates") == 0 || strcmp(sec, "include") == 0 || strcmp(sec, "sweep") == 0) {
+        lj_err(msg, "[%s] cannot be swept", sec);
+        return NULL;
+    }
+    if (find_section(sec) < 0) {
+        unknown_section(sec, msg);
+        return NULL;
+    }
+    int idx = find_key(sec, dot + 1);
+    if (idx < 0) {
+        unknown_key(sec, dot + 1, msg);
+        return NULL;
+    }
+    return &keys[idx];
+}
+
+/* Check value for k by applying it to a scratch copy of sc; canon gets the value to store
+ * (paths made absolute, so a sweep applies it from any directory). -1 with msg. */
+static int sweep_check(const struct scenario *sc, const struct key *k, const char *value,
+                       const char *dir, char *canon, size_t clen, char *msg)
+{
+    struct scenario *tmp = malloc(sizeof *tmp);
+    char buf[SCENARIO_MAX_LINE + 1];
+    int rc = -1;
+    if (!tmp) {
+        lj_err(msg, "out of memory");
+        return -1;
+    }
+    memcpy(tmp, sc, sizeof *tmp);
+    if (set_value(tmp, k, value, dir, msg) != 0)
+        goto out;
+    if (k->type == K_PATH)
+        format_value(tmp, k, buf, sizeof buf);
+    else
+        snprintf(buf, sizeof buf, "%s", value);
+    if (strlen(buf) >= clen) {
+        lj_err(msg, "value '%.40s...' longer than %zu bytes", buf, clen - 1);
+        goto out;
+    }
+    memcpy(canon, buf, strlen(buf) + 1);
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+/* Split s at commas into trimmed items (none empty). Returns the count, or -1 with msg. */
+static int split_list(char *s, char **items, int max, char *msg)
+{
+    int n = 0;
+    for (char *item = s;; n++) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        if (n == max) {
+            lj_err(msg, "more than %d values", max);
+            return -1;
+        }
+        items[n] = trim(item);
+        if (!*items[n]) {
+            lj_err(msg, "empty value in the list");
+            return -1;
+        }
+        if (!comma)
+            return n + 1;
+        item = comma + 1;
+    }
+}
+
+static int sweep_add(struct scenario *sc, const char *key, const char *values, bool replace,
+                     const char *dir, char *msg)
+{
+    char buf[SCENARIO_MAX_LINE + 1], qual[64], *items[SCENARIO_MAX_SWEEP_VALUES];
+    struct sweep_axis ax;
+    const struct key *k;
+    unsigned slot;
+    int n;
+
+    if (!(k = sweep_key(key, msg)))
+        return -1;
+    snprintf(qual, sizeof qual, "%s.%s", k->section, k->name);
+    if (strlen(values) > SCENARIO_MAX_LINE) {
+        lj_err(msg, "list longer than %d bytes", SCENARIO_MAX_LINE);
+        return -1;
+    }
+    snprintf(buf, sizeof buf, "%s", values);
+    if ((n = split_list(buf, items, SCENARIO_MAX_SWEEP_VALUES, msg)) < 0)
+        return -1;
+    memset(&ax, 0, sizeof ax);
+    snprintf(ax.key, sizeof ax.key, "%s", qual);
+    for (int i = 0; i < n; i++) {
+        if (sweep_check(sc, k, items[i], dir, ax.values[i], sizeof ax.values[i], msg) != 0)
+            return -1;
+        for (int j = 0; j < i; j++) {
+            if (strcmp(ax.values[i], ax.values[j]) == 0) {
+                lj_err(msg, "value '%.64s' is listed twice", items[i]);
+                return -1;
+            }
+        }
+    }
+    ax.nvalues = (unsigned)n;
+    for (slot = 0; slot < sc->nsweep; slot++)
+        if (strcmp(sc->sweep[slot].key, qual) == 0)
+            break;
+    if (slot < sc->nsweep && !replace) {
+        lj_err(msg, "%s is already swept", qual);
+        return -1;
+    }
+    if (slot == sc->nsweep && sc->nsweep == SCENARIO_MAX_SWEEP_KEYS) {
+        lj_err(msg, "more than %d swept keys", SCENARIO_MAX_SWEEP_KEYS);
+        return -1;
+    }
+    sc->sweep[slot] = ax;
+    if (slot == sc->nsweep)
+        sc->nsweep++;
+    return 0;
+}
+
+static int sweep_add_row(struct scenario *sc, const char *name, const char *sets, const char *dir,
+                         char *msg)
+{
+    char buf[SCENARIO_MAX_LINE + 1], *items[SCENARIO_MAX_SWEEP_VALUES];
+    struct sweep_row row;
+    size_t used = 0;
+    int n = 0;
+
+    memset(&row, 0, sizeof row);
+    if (!*name || strlen(name) >= sizeof row.name || strpbrk(name, ".,/ \t")) {
+        lj_err(msg,
+               "a row name is 1..%zu characters without '.', ',', '/' or blanks "
+               "(a swept key is section.key)",
+               sizeof row.name - 1);
+        return -1;
+    }
+    for (unsigned i = 0; i < sc->nsweep_rows; i++) {
+        if (strcmp(sc->sweep_rows[i].name, name) == 0) {
+            lj_err(msg, "row '%s' is defined twice", name);
+            return -1;
+        }
+    }
+    if (sc->nsweep_rows == SCENARIO_MAX_SWEEP_VALUES) {
+        lj_err(msg, "more than %d rows", SCENARIO_MAX_SWEEP_VALUES);
+        return -1;
+    }
+    if (strlen(sets) > SCENARIO_MAX_LINE) {
+        lj_err(msg, "row longer than %d bytes", SCENARIO_MAX_LINE);
+        return -1;
+    }
+    snprintf(row.name, sizeof row.name, "%s", name);
+    snprintf(buf, sizeof buf, "%s", sets);
+    if (*trim(buf) && (n = split_list(buf, items, SCENARIO_MAX_SWEEP_VALUES, msg)) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        char val[SCENARIO_SWEEP_VALUE_LEN], *eq = strchr(items[i], '=');
+        const struct key *k;
+        if (!eq) {
+            lj_err(msg, "'%.64s' is not section.key=value", items[i]);
+            return -1;
+        }
+        *eq = '\0';
+        if (!(k = sweep_key(trim(items[i]), msg)) ||
+            sweep_check(sc, k, trim(eq + 1), dir, val, sizeof val, msg) != 0)
+            return -1;
+        int w = snprintf(row.sets + used, sizeof row.sets - used, "%s%s.%s=%s", i ? ", " : "",
+                         k->section, k->name, val);
+        if (w < 0 || (size_t)w >= sizeof row.sets - used) {
+            lj_err(msg, "row longer than %zu bytes", sizeof row.sets - 1);
+            return -1;
+        }
+        used += (size_t)w;
+    }
+    sc->sweep_rows[sc->nsweep_rows++] = row;
+    return 0;
+}
+
+int scenario_sweep_add(struct scenario *sc, const char *key, const char *values, bool replace,
+                       char *err)
+{
+    return sweep_add(sc, key, values, replace, "", err);
+}
+
+int scenario_sweep_add_row(struct scenario *sc, const char *name, const char *sets, char *err)
+{
+    return sweep_add_row(sc, name, sets, "", err);
+}
+
 /* ---- the file reader fed to inih ---- */
 
 static void parse_fail(struct file_parse *p, const char *fmt, ...)
@@ -979,6 +1178,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
         else
             parse_fail(p, "key '%.64s' outside a section", name);
         return 0;
+    }
+    if (strcmp(section, "sweep") == 0) {
+        int rc = strchr(name, '.') ? sweep_add(p->ld->sc, name, value, false, p->dir, msg)
+                                   : sweep_add_row(p->ld->sc, name, value, p->dir, msg);
+        if (rc != 0) {
+            parse_fail(p, "[sweep] %.64s: %s", name, msg);
+            return 0;
+        }
+        return 1;
     }
     if (strcmp(section, "gates") == 0) {
         if (add_gate(p->ld->sc, name, value, p->line, msg) != 0) {

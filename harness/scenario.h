@@ -39,6 +39,25 @@ enum log_level {
     LEVEL_NONE
 };
 
+/* [sweep]: what `logjam sweep` varies. Axes (`section.key = v1, v2, ...`) multiply; named rows
+ * (`name = section.key=value, section.key=value`) form one more axis, the outermost. Values are
+ * checked one by one when read; combinations are checked by the sweep (scenario_validate). */
+#define SCENARIO_MAX_SWEEP_KEYS 8
+#define SCENARIO_MAX_SWEEP_VALUES 16
+#define SCENARIO_SWEEP_VALUE_LEN 96
+#define SCENARIO_SWEEP_SETS_LEN 512
+
+struct sweep_axis {
+    char key[64]; /* "section.key" */
+    unsigned nvalues;
+    char values[SCENARIO_MAX_SWEEP_VALUES][SCENARIO_SWEEP_VALUE_LEN];
+};
+
+struct sweep_row {
+    char name[64];                      /* no '.', no ',' */
+    char sets[SCENARIO_SWEEP_SETS_LEN]; /* "section.key=value, ..." ("" = the scenario as is) */
+};
+
 struct stage {
     uint64_t duration_us;
     double rate; /* target req/s at the end of the stage; linear from the previous target */
@@ -95,6 +114,12 @@ struct scenario {
     /* [gates] */
     struct gate gates[SCENARIO_MAX_GATES];
     unsigned ngates;
+
+    /* [sweep] (read by `logjam sweep` only; `run` ignores it) */
+    struct sweep_axis sweep[SCENARIO_MAX_SWEEP_KEYS];
+    unsigned nsweep;
+    struct sweep_row sweep_rows[SCENARIO_MAX_SWEEP_VALUES];
+    unsigned nsweep_rows;
 };
 
 /* Fill sc with every default. */
@@ -121,6 +146,17 @@ int scenario_validate(const struct scenario *sc, char *err);
 
 /* Apply one "section.key=value" override; -1 with err on unknown key or bad value. */
 int scenario_set(struct scenario *sc, const char *assignment, char *err);
+
+/* Add a sweep axis: key "section.key", values "v1, v2, ..." (comma-separated, trimmed, none
+ * empty). Each value is checked by applying it to a scratch copy of sc. An axis for a key
+ * already swept replaces it when replace is true (--vary over [sweep]), else is an error.
+ * Returns 0, or -1 with err "what" (no file:line: the caller prefixes where). */
+int scenario_sweep_add(struct scenario *sc, const char *key, const char *values, bool replace,
+                       char *err);
+
+/* Add a named sweep row: name (no '.' or ','), sets "section.key=value, ..." (may be empty),
+ * each assignment checked by applying it to a scratch copy of sc. Returns 0, or -1 with err. */
+int scenario_sweep_add_row(struct scenario *sc, const char *name, const char *sets, char *err);
 
 /* Call fn for every key with its effective value formatted as in a scenario file
  * ("250ms", "undefined", "spawn"). Drives the JSON `settings` block. */

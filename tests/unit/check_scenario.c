@@ -844,6 +844,64 @@ START_TEST(test_scenario_names)
 }
 END_TEST
 
+/* ---- [sweep] ---- */
+
+START_TEST(test_scenario_sweep_section_reads_axes_and_rows)
+{
+    load_ok("[sweep]\n"
+            "logger.async_threshold = 20, 200 ,undefined\n"
+            "load.connections = 100, 3000\n"
+            "lager-default = logger.backend=lager, logger.async_threshold = 20\n"
+            "as-is =\n");
+    ck_assert_uint_eq(sc.nsweep, 2);
+    ck_assert_str_eq(sc.sweep[0].key, "logger.async_threshold");
+    ck_assert_uint_eq(sc.sweep[0].nvalues, 3);
+    ck_assert_str_eq(sc.sweep[0].values[1], "200");
+    ck_assert_str_eq(sc.sweep[0].values[2], "undefined");
+    ck_assert_str_eq(sc.sweep[1].key, "load.connections");
+    ck_assert_uint_eq(sc.nsweep_rows, 2);
+    ck_assert_str_eq(sc.sweep_rows[0].name, "lager-default");
+    ck_assert_str_eq(sc.sweep_rows[0].sets, "logger.backend=lager, logger.async_threshold=20");
+    ck_assert_str_eq(sc.sweep_rows[1].sets, "");
+    ck_assert_int_eq(sc.async_threshold, 20); /* [sweep] does not change the scenario itself */
+}
+END_TEST
+
+START_TEST(test_scenario_sweep_errors_name_line)
+{
+    load_bad("[run]\n[sweep]\nlogger.async_threshol = 1, 2\n",
+             "t.ini:3: [sweep] logger.async_threshol: unknown key 'async_threshol' in [logger] "
+             "(did you mean 'async_threshold'?)");
+    load_bad("[sweep]\nlogger.async_threshold = 20, lots\n",
+             "t.ini:2: [sweep] logger.async_threshold: bad value 'lots' for [logger] "
+             "async_threshold");
+    load_bad("[sweep]\nlogger.level = debug,,info\n", "t.ini:2: [sweep] logger.level: empty value");
+    load_bad("[sweep]\nlogger.level = debug, debug\n", "listed twice");
+    load_bad("[sweep]\ngates.processes = max < 1, max < 2\n", "[gates] cannot be swept");
+    load_bad("[sweep]\nlogger.level = debug\nlogger.level = info\n",
+             "t.ini:3: [sweep] logger.level: logger.level is already swept");
+    load_bad("[sweep]\nx = logger.level=loud\n", "t.ini:2: [sweep] x: bad value 'loud'");
+    load_bad("[sweep]\nx = logger.level\n", "is not section.key=value");
+    load_bad("[sweep]\nx =\nx =\n", "row 'x' is defined twice");
+    load_bad("[sweep]\nlogger.level = a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n", "more than 16 values");
+}
+END_TEST
+
+START_TEST(test_scenario_sweep_add_replaces_on_vary)
+{
+    load_ok("[sweep]\nlogger.level = debug, info\n");
+    ck_assert_int_eq(scenario_sweep_add(&sc, "logger.level", "notice", false, err), -1);
+    ck_assert_int_eq(scenario_sweep_add(&sc, "logger.level", "notice, none", true, err), 0);
+    ck_assert_uint_eq(sc.nsweep, 1);
+    ck_assert_uint_eq(sc.sweep[0].nvalues, 2);
+    ck_assert_str_eq(sc.sweep[0].values[1], "none");
+    ck_assert_int_eq(scenario_sweep_add(&sc, "load.rate", "10/s", true, err), 0);
+    ck_assert_uint_eq(sc.nsweep, 2);
+    ck_assert_int_eq(scenario_sweep_add(&sc, "laod.rate", "10/s", true, err), -1);
+    ck_assert_msg(strstr(err, "did you mean [load]") != NULL, "%s", err);
+}
+END_TEST
+
 Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -914,6 +972,12 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_foreach_reports_every_key_formatted);
     tcase_add_test(tc, test_scenario_print_keys_lists_every_key);
     tcase_add_test(tc, test_scenario_names);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sweep");
+    tcase_add_test(tc, test_scenario_sweep_section_reads_axes_and_rows);
+    tcase_add_test(tc, test_scenario_sweep_errors_name_line);
+    tcase_add_test(tc, test_scenario_sweep_add_replaces_on_vary);
     suite_add_tcase(s, tc);
     return s;
 }
