@@ -16,6 +16,7 @@
     X(probe)                                                                                       \
     X(series)                                                                                      \
     X(explain)                                                                                     \
+    X(chart)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);

@@ -1,0 +1,418 @@
+/* chart.c -- charts drawn by logjam itself: LTTB downsampling, nice axis ticks, inline SVG line
+ * charts, and a unicode sparkline for the terminal. No state, no allocation beyond one
+ * downsampling buffer per series. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHART_W 1100
+#define CHART_H 260
+#define CHART_LEFT 72
+#define CHART_RIGHT 24
+#define CHART_TOP 34
+#define CHART_BOTTOM 28
+#define CHART_LEGEND_ROW 16
+#define CHART_LEGEND_ITEM_W 210
+
+/* ---- LTTB --------------------------------------------------------------------------- */
+
+/* in[a], then `picks` LTTB picks strictly between a and b (in[b] is the caller's). Returns
+ * the number of points written to out. */
+static size_t lttb_segment(const struct chart_point *in, size_t a, size_t b, size_t picks,
+                           struct chart_point *out)
+{
+    size_t m = b - a - 1, k = 0, prev = a;
+    out[k++] = in[a];
+    if (picks >= m) {
+        memcpy(out + k, in + a + 1, m * sizeof *in);
+        return k + m;
+    }
+    double every = (double)m / (double)picks;
+    for (size_t i = 0; i < picks; i++) {
+        size_t s = a + 1 + (size_t)floor((double)i * every);
+        size_t e = a + 1 + (size_t)floor((double)(i + 1) * every);
+        if (e > b)
+            e = b;
+        if (e <= s)
+            e = s + 1;
+        /* the average of the next bucket (or the segment's end point for the last) */
+        double ax = in[b].x, ay = in[b].y;
+        if (i + 1 < picks) {
+            size_t ne = a + 1 + (size_t)floor((double)(i + 2) * every);
+            if (ne > b)
+                ne = b;
+            if (ne > e) {
+                ax = ay = 0;
+                for (size_t j = e; j < ne; j++) {
+                    ax += in[j].x;
+                    ay += in[j].y;
+                }
+                ax /= (double)(ne - e);
+                ay /= (double)(ne - e);
+            }
+        }
+        size_t best = s;
+        double best_area = -1;
+        for (size_t j = s; j < e; j++) {
+            double area = fabs((in[prev].x - ax) * (in[j].y - in[prev].y) -
+                               (in[prev].x - in[j].x) * (ay - in[prev].y));
+            if (area > best_area) {
+                best_area = area;
+                best = j;
+            }
+        }
+        out[k++] = in[best];
+        prev = best;
+    }
+    return k;
+}
+
+size_t chart_lttb(const struct chart_point *in, size_t n, struct chart_point *out, size_t want)
+{
+    size_t anchor[4], nanchor = 0, imin = 0, imax = 0;
+    if (want < 4)
+        want = 4;
+    if (n <= want) {
+        if (n)
+            memcpy(out, in, n * sizeof *in);
+        return n;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (in[i].y < in[imin].y)
+            imin = i;
+        if (in[i].y > in[imax].y)
+            imax = i;
+    }
+    /* anchors: first, the extremes in x order, last - LTTB runs between them */
+    size_t cand[4] = {0, imin < imax ? imin : imax, imin < imax ? imax : imin, n - 1};
+    for (size_t i = 0; i < 4; i++)
+        if (nanchor == 0 || cand[i] != anchor[nanchor - 1])
+            anchor[nanchor++] = cand[i];
+    size_t budget = want - nanchor, total = n - nanchor, q[3] = {0, 0, 0}, given = 0;
+    for (size_t i = 0; i + 1 < nanchor; i++) {
+        size_t m = anchor[i + 1] - anchor[i] - 1;
+        q[i] = total ? budget * m / total : 0;
+        given += q[i];
+    }
+    while (given < budget) { /* largest segments first would be nicer; any order is exact */
+        for (size_t i = 0; i + 1 < nanchor && given < budget; i++) {
+            if (q[i] < anchor[i + 1] - anchor[i] - 1) {
+                q[i]++;
+                given++;
+            }
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < nanchor; i++)
+        k += lttb_segment(in, anchor[i], anchor[i + 1], q[i], out + k);
+    out[k++] = in[n - 1];
+    return k;
+}
+
+/* ---- ticks ---------------------------------------------------------------------------- */
+
+static double nice_num(double x, bool round_it)
+{
+    double e = floor(log10(x)), f = x / pow(10, e), nf;
+    if (round_it)
+        nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+    else
+        nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    return nf * pow(10, e);
+}
+
+unsigned chart_ticks(double lo, double hi, unsigned max_ticks, double *ticks)
+{
+    if (max_ticks < 2)
+        max_ticks = 2;
+    if (max_ticks > CHART_MAX_TICKS)
+        max_ticks = CHART_MAX_TICKS;
+    if (!isfinite(lo) || !isfinite(hi)) {
+        lo = 0;
+        hi = 1;
+    }
+    if (hi < lo) {
+        double t = hi;
+        hi = lo;
+        lo = t;
+    }
+    if (hi - lo < 1e-12 * (fabs(hi) + 1)) {
+        if (hi == 0)
+            hi = 1;
+        else if (hi > 0)
+            lo = 0;
+        else
+            hi = 0;
+    }
+    double step = nice_num(nice_num(hi - lo, false) / (max_ticks - 1), true);
+    double first = 0, last = 0;
+    unsigned n = 0;
+    for (int guard = 0; guard < 8; guard++) {
+        first = floor(lo / step) * step;
+        last = ceil(hi / step) * step;
+        n = (unsigned)llround((last - first) / step) + 1;
+        if (n <= max_ticks)
+            break;
+        step = nice_num(step * 1.01, false) == step ? nice_num(step * 2, false)
+                                                    : nice_num(step * 1.01, false);
+    }
+    if (n > max_ticks)
+        n = max_ticks;
+    for (unsigned i = 0; i < n; i++) {
+        double t = first + step * i;
+        ticks[i] = fabs(t) < step * 1e-9 ? 0 : t;
+    }
+    if (ticks[n - 1] < hi)
+        ticks[n - 1] = last;
+    return n;
+}
+
+char *chart_format(double v, enum chart_unit unit, char *buf, size_t len)
+{
+    static const char *bytes[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    static const char *count[] = {"", "k", "M", "G", "T"};
+    double a = fabs(v);
+    int u = 0;
+    switch (unit) {
+    case CHART_BYTES:
+        while (a >= 1024 && u < 4) {
+            a /= 1024;
+            u++;
+        }
+        snprintf(buf, len, "%s%.*f%s", v < 0 ? "-" : "", a >= 100 || a == floor(a) ? 0 : 1, a,
+                 bytes[u]);
+        break;
+    case CHART_SECONDS:
+        if (a < 1 && a > 0)
+            snprintf(buf, len, "%gms", v * 1000);
+        else
+            snprintf(buf, len, "%gs", v);
+        break;
+    case CHART_COUNT:
+    case CHART_RATE:
+        while (a >= 1000 && u < 4) {
+            a /= 1000;
+            u++;
+        }
+        snprintf(buf, len, "%s%.*f%s%s", v < 0 ? "-" : "", a >= 100 || a == floor(a) ? 0 : 1, a,
+                 count[u], unit == CHART_RATE ? "/s" : "");
+        break;
+    }
+    return buf;
+}
+
+/* ---- SVG ------------------------------------------------------------------------------ */
+
+void chart_escape(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+struct frame {
+    double x0, x1, y0, y1;           /* data range on the axes */
+    double left, right, top, bottom; /* plot area in pixels */
+};
+
+static double px(const struct frame *fr, double x)
+{
+    return fr->left + (x - fr->x0) / (fr->x1 - fr->x0) * (fr->right - fr->left);
+}
+
+static double py(const struct frame *fr, double y)
+{
+    return fr->bottom - (y - fr->y0) / (fr->y1 - fr->y0) * (fr->bottom - fr->top);
+}
+
+int chart_svg(FILE *f, const struct chart_spec *sp)
+{
+    unsigned w = sp->width ? sp->width : CHART_W, h = sp->height ? sp->height : CHART_H;
+    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    size_t npoints = 0;
+    char a[32], b[32];
+    struct chart_point *buf = NULL;
+
+    for (size_t s = 0; s < sp->nseries; s++) {
+        for (size_t i = 0; i < sp->series[s].n; i++) {
+            const struct chart_point *p = &sp->series[s].pts[i];
+            xmin = fmin(xmin, p->x);
+            xmax = fmax(xmax, p->x);
+            ymin = fmin(ymin, p->y);
+            ymax = fmax(ymax, p->y);
+        }
+        npoints += sp->series[s].n;
+    }
+    bool empty = npoints == 0;
+    if (empty)
+        xmin = ymin = 0, xmax = ymax = 1;
+    if (xmax <= xmin)
+        xmax = xmin + 1;
+
+    unsigned per_row = (w - CHART_LEFT - CHART_RIGHT) / CHART_LEGEND_ITEM_W;
+    size_t legend_rows = sp->nseries > 1 ? (sp->nseries + per_row - 1) / per_row : 0;
+    struct frame fr = {.left = CHART_LEFT,
+                       .right = w - CHART_RIGHT,
+                       .top = CHART_TOP + (double)legend_rows * CHART_LEGEND_ROW,
+                       .bottom = h - CHART_BOTTOM};
+    h += (unsigned)legend_rows * CHART_LEGEND_ROW;
+    fr.bottom = h - CHART_BOTTOM;
+
+    double yt[CHART_MAX_TICKS], xt[CHART_MAX_TICKS];
+    unsigned nyt = chart_ticks(fmin(0, ymin), ymax, 6, yt);
+    unsigned nxt = chart_ticks(xmin, xmax, 11, xt);
+    fr.y0 = yt[0];
+    fr.y1 = yt[nyt - 1];
+    fr.x0 = xmin;
+    fr.x1 = xmax;
+
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
+    chart_escape(f, sp->id);
+    fprintf(f, "\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\"", w, h, w, h);
+    fprintf(f, " data-min=\"%.17g\" data-max=\"%.17g\" data-points=\"%zu\"", empty ? 0 : ymin,
+            empty ? 0 : ymax, npoints);
+    fprintf(f,
+            " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-plot-top=\"%.1f\""
+            " data-plot-bottom=\"%.1f\">\n",
+            fr.y0, fr.y1, fr.top, fr.bottom);
+    fputs("<title>", f);
+    chart_escape(f, sp->title);
+    fputs("</title>\n", f);
+    fprintf(f, "<text class=\"ct\" x=\"%d\" y=\"18\">", CHART_LEFT);
+    chart_escape(f, sp->title);
+    if (sp->note) {
+        fputs("<tspan class=\"cn\" dx=\"14\">", f);
+        chart_escape(f, sp->note);
+        fputs("</tspan>", f);
+    }
+    fputs("</text>\n", f);
+
+    /* bands behind everything */
+    for (size_t i = 0; i < sp->nbands; i++) {
+        double x0 = fmax(sp->bands[i].x0, fr.x0), x1 = fmin(sp->bands[i].x1, fr.x1);
+        if (x1 <= x0)
+            continue;
+        fprintf(f,
+                "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                "fill=\"",
+                px(&fr, x0), fr.top, px(&fr, x1) - px(&fr, x0), fr.bottom - fr.top);
+        chart_escape(f, sp->bands[i].color);
+        fputs("\" fill-opacity=\"0.22\"/>\n", f);
+    }
+    /* grid and y labels */
+    for (unsigned i = 0; i < nyt; i++) {
+        double y = py(&fr, yt[i]);
+        fprintf(f,
+                "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"yl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+                fr.left, y, fr.right, y, fr.left - 6, y + 4, chart_format(yt[i], sp->unit, a, 32));
+    }
+    for (unsigned i = 0; i < nxt; i++) {
+        if (xt[i] < fr.x0 - 1e-9 || xt[i] > fr.x1 + 1e-9)
+            continue;
+        double x = px(&fr, xt[i]);
+        fprintf(f,
+                "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+                x, fr.bottom, x, fr.bottom + 4, x, fr.bottom + 17,
+                chart_format(xt[i], CHART_SECONDS, b, 32));
+    }
+    /* phase markers */
+    for (size_t i = 0; i < sp->nmarkers; i++) {
+        if (sp->markers[i].x < fr.x0 || sp->markers[i].x > fr.x1)
+            continue;
+        double x = px(&fr, sp->markers[i].x);
+        fprintf(f, "<line class=\"mark\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x,
+                fr.top, x, fr.bottom);
+        fprintf(f, "<text class=\"ml\" x=\"%.1f\" y=\"%.1f\">", x + 4, fr.top + 12);
+        chart_escape(f, sp->markers[i].label);
+        fputs("</text>\n", f);
+    }
+    /* the lines */
+    if (!empty && !(buf = malloc(CHART_MAX_POINTS * sizeof *buf)))
+        return -1;
+    for (size_t s = 0; s < sp->nseries; s++) {
+        const struct chart_series *se = &sp->series[s];
+        size_t k = chart_lttb(se->pts, se->n, buf, CHART_MAX_POINTS);
+        if (!k)
+            continue;
+        fputs("<path class=\"line\" fill=\"none\" stroke=\"", f);
+        chart_escape(f, se->color ? se->color : "#1f77b4");
+        fprintf(f, "\"%s data-series=\"", se->dashed ? " stroke-dasharray=\"6 3\"" : "");
+        chart_escape(f, se->label);
+        fputs("\" d=\"", f);
+        for (size_t i = 0; i < k; i++)
+            fprintf(f, "%s%.2f %.2f", i ? " L" : "M", px(&fr, buf[i].x), py(&fr, buf[i].y));
+        fputs("\"/>\n", f);
+    }
+    free(buf);
+    /* legend */
+    if (legend_rows) {
+        for (size_t s = 0; s < sp->nseries; s++) {
+            double x = CHART_LEFT + (double)(s % per_row) * CHART_LEGEND_ITEM_W;
+            double y = CHART_TOP - 6 + (double)(s / per_row) * CHART_LEGEND_ROW;
+            fputs("<g class=\"lg\"><rect x=\"", f);
+            fprintf(f, "%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"", x, y - 4);
+            chart_escape(f, sp->series[s].color ? sp->series[s].color : "#1f77b4");
+            fprintf(f, "\"/><text x=\"%.1f\" y=\"%.1f\">", x + 18, y);
+            chart_escape(f, sp->series[s].label);
+            fputs("</text></g>\n", f);
+        }
+    }
+    if (empty)
+        fprintf(f, "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\">no samples</text>\n",
+                (fr.left + fr.right) / 2, (fr.top + fr.bottom) / 2);
+    fputs("</svg>\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* ---- sparkline ------------------------------------------------------------------------- */
+
+size_t chart_sparkline(const double *v, size_t n, size_t width, char *out, size_t len)
+{
+    static const char *bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                 "\u2585", "\u2586", "\u2587", "\u2588"};
+    size_t cells = n < width ? n : width, k = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    if (len)
+        out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        lo = fmin(lo, v[i]);
+        hi = fmax(hi, v[i]);
+    }
+    for (size_t c = 0; c < cells && k + 4 <= len; c++) {
+        size_t s = c * n / cells, e = (c + 1) * n / cells;
+        double m = v[s];
+        for (size_t i = s + 1; i < e; i++)
+            m = fmax(m, v[i]);
+        int level = hi > lo ? (int)lround((m - lo) / (hi - lo) * 7) : 0;
+        if (level < 0)
+            level = 0;
+        if (level > 7)
+            level = 7;
+        memcpy(out + k, bars[level], 3);
+        k += 3;
+        out[k] = '\0';
+    }
+    return k / 3;
+}
