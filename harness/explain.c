@@ -134,7 +134,27 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         }
     }
     long long floor = total / 20 > 100 ? total / 20 : 100;
-    if (!best || stuck < floor) {
+    const json_t *pool = json_object_get(doc, "pool");
+    const char *pool_mode = json_string_value(json_object_get(pool, "mode"));
+    if (pool_mode && strcmp(pool_mode, "bounded") == 0) {
+        /* A bounded pool holds the pile-up in its queue: say that first. */
+        char q[32], w[32];
+        commas(jint(pool, "queued"), q, sizeof q);
+        commas(jint(pool, "busy"), w, sizeof w);
+        fprintf(f, "The bounded pool holds the load in its queue: %s workers busy, %s requests "
+                   "queued; processes stay flat (%s in all), so the overload shows as latency "
+                   "and client timeouts instead.",
+                w, q, a);
+        if (best) {
+            stack_text(json_object_get(best, "stack"), st, sizeof st);
+            commas(stuck, b, sizeof b);
+            fprintf(f, " %s processes are %s, in %s", b, best_p->says, st);
+            const char *target = json_string_value(json_object_get(best, "waiting_on"));
+            if (target)
+                fprintf(f, ", waiting on %s", target);
+            fputc('.', f);
+        }
+    } else if (!best || stuck < floor) {
         const json_t *top = json_array_get(groups, 0);
         fprintf(f, "Nothing is stuck: no known blocking pattern holds a significant share of the "
                     "%s processes",

@@ -142,7 +142,7 @@ diagnose(TopN) ->
 %%   target_queue (that callee's queue length, 0 if none), sample_pid => binary()}],
 %% `by_waiting_on' [#{count, target => binary(), target_queue}],
 %% `top_queues', `top_memory' [#{pid, name, queue, memory (bytes), function}];
-%% and `logger' (as in snapshot).
+%% and `logger' and `pool' (as in snapshot: a bounded pool's queue is part of the answer).
 -spec diagnose(TopN, BudgetMs) -> map() when
       TopN :: non_neg_integer(), BudgetMs :: non_neg_integer().
 diagnose(TopN, BudgetMs) when is_integer(TopN), TopN >= 0,
@@ -163,6 +163,7 @@ diagnose(TopN, BudgetMs) when is_integer(TopN), TopN >= 0,
                 partial => Partial,
                 budget_ms => BudgetMs,
                 logger => logger_stats(),
+                pool => pool_stats(),
                 took_us => erlang:monotonic_time(microsecond) - T0}
     after
         process_flag(priority, OldPrio)

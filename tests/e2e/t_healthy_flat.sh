@@ -11,4 +11,6 @@ conns=$(json "$s" "int(j['metrics']['connections']['max'])")
 [ "$delta" -lt $((conns + 500)) ] || fail "processes rose by $delta with $conns connections"
 [ "$(json "$s" "j['settings']['logger.level']")" = info ] || fail "settings"
 [ "$(json "$s" "j['settings']['load.connections']")" = 1000 ] || fail "--set not in settings"
+json "$s" "j['diagnosis']['summary']" | grep -q "^Nothing is stuck" \
+    || fail "diagnosis: $(json "$s" "j['diagnosis']['summary']")"
 assert_nothing_left

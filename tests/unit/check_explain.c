@@ -83,6 +83,28 @@ START_TEST(test_explain_healthy_node_says_nothing_is_stuck)
 }
 END_TEST
 
+START_TEST(test_explain_bounded_pool_names_its_queue)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(2954, "[\"fx_conn:loop/1\"]", NULL, 0));
+    json_array_append_new(groups, group(199,
+                                        "[\"gen:do_call/4\", \"gen_event:rpc/2\", "
+                                        "\"fx_log:log/3\"]",
+                                        "fx_log_event", 196));
+    json_t *doc = doc_of(3351, groups);
+    json_object_set_new(doc, "pool", json_pack("{s:s, s:I, s:I}", "mode", "bounded", "busy",
+                                               (json_int_t)200, "queued", (json_int_t)2750));
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    ck_assert_msg(strstr(text, "bounded pool holds the load in its queue: 200 workers busy, "
+                               "2,750 requests queued"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "199 processes are blocked in a synchronous log call"), "%s",
+                  text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_explain_reports_unknown_patterns_by_count)
 {
     json_t *groups = json_array();
@@ -146,6 +168,7 @@ Suite *explain_suite(void)
     tcase_add_test(tc, test_explain_undefined_threshold_is_always_sync);
     tcase_add_test(tc, test_explain_healthy_node_says_nothing_is_stuck);
     tcase_add_test(tc, test_explain_reports_unknown_patterns_by_count);
+    tcase_add_test(tc, test_explain_bounded_pool_names_its_queue);
     tcase_add_test(tc, test_explain_pattern_table);
     tcase_add_test(tc, test_explain_partial_scan_uses_the_scanned_share);
     suite_add_tcase(s, tc);
