@@ -266,6 +266,10 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
     bool empty = npoints == 0;
     if (empty)
         xmin = ymin = 0, xmax = ymax = 1;
+    if (sp->x1 > sp->x0) {
+        xmin = sp->x0;
+        xmax = sp->x1;
+    }
     if (xmax <= xmin)
         xmax = xmin + 1;
 
@@ -273,13 +277,21 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
     size_t legend_rows = sp->nseries > 1 ? (sp->nseries + per_row - 1) / per_row : 0;
     struct frame fr = {.left = CHART_LEFT,
                        .right = w - CHART_RIGHT,
-                       .top = CHART_TOP + (double)legend_rows * CHART_LEGEND_ROW,
+                       .top = CHART_TOP + (legend_rows ? 8 : 0) +
+                              (double)legend_rows * CHART_LEGEND_ROW,
                        .bottom = h - CHART_BOTTOM};
-    h += (unsigned)legend_rows * CHART_LEGEND_ROW;
+    h += (unsigned)legend_rows * CHART_LEGEND_ROW + (legend_rows ? 8 : 0);
     fr.bottom = h - CHART_BOTTOM;
 
     double yt[CHART_MAX_TICKS], xt[CHART_MAX_TICKS];
-    unsigned nyt = chart_ticks(fmin(0, ymin), ymax, 6, yt);
+    /* bytes: ticks nice in the binary unit the axis speaks (0, 256MiB, 512MiB...) */
+    double scale = 1;
+    while (sp->unit == CHART_BYTES && fmax(fabs(ymin), fabs(ymax)) / scale >= 1024 &&
+           scale < 1099511627776.0)
+        scale *= 1024;
+    unsigned nyt = chart_ticks(fmin(0, ymin) / scale, ymax / scale, 6, yt);
+    for (unsigned i = 0; i < nyt; i++)
+        yt[i] *= scale;
     unsigned nxt = chart_ticks(xmin, xmax, 11, xt);
     fr.y0 = yt[0];
     fr.y1 = yt[nyt - 1];
@@ -370,7 +382,7 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
     if (legend_rows) {
         for (size_t s = 0; s < sp->nseries; s++) {
             double x = CHART_LEFT + (double)(s % per_row) * CHART_LEGEND_ITEM_W;
-            double y = CHART_TOP - 6 + (double)(s / per_row) * CHART_LEGEND_ROW;
+            double y = CHART_TOP + 4 + (double)(s / per_row) * CHART_LEGEND_ROW;
             fputs("<g class=\"lg\"><rect x=\"", f);
             fprintf(f, "%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"", x, y - 4);
             chart_escape(f, sp->series[s].color ? sp->series[s].color : "#1f77b4");

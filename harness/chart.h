@@ -62,6 +62,7 @@ struct chart_spec {
     const struct chart_marker *markers;
     size_t nmarkers;
     const char *note; /* extra text right of the title (e.g. "p99 412ms"), NULL for none */
+    double x0, x1;    /* x axis range when x1 > x0 (charts of one run share it); else the data's */
 };
 
 /* Write one <svg> line chart to f: y from 0 (or the data minimum when negative) to a nice

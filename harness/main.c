@@ -34,6 +34,8 @@ static const char usage_text[] =
     "      --format text|json       what goes to stdout (default text; json: the summary)\n"
     "      --junit FILE             JUnit XML, one testcase per gate\n"
     "      --latency-dump FILE      HdrHistogram percentile distribution of latency\n"
+    "      --report FILE.html       also write the HTML report (charts, gates, diagnosis)\n"
+    "                               to FILE; report.html is always in the output dir\n"
     "      --sys-config FILE        take the logger sections of your own sys.config\n"
     "      --fixture DIR            the fixture's ebin directory (default: built in, or\n"
     "                               $LOGJAM_FIXTURE_DIR)\n"
@@ -46,7 +48,8 @@ static const char usage_text[] =
     "  1 harness error (node did not start, died, probe lost); 2 usage error.\n"
     "\n"
     "Scenario keys: `logjam keys`. Files written to the output directory: samples.csv\n"
-    "(one row per sample, flushed as it arrives) and summary.json. See logjam(1).\n";
+    "(one row per sample, flushed as it arrives), summary.json and report.html.\n"
+    "See logjam(1).\n";
 
 static void usage(FILE *f)
 {
@@ -61,6 +64,7 @@ enum {
     OPT_SYSCONFIG,
     OPT_FIXTURE,
     OPT_NOPROGRESS,
+    OPT_REPORT,
 };
 
 static const struct option run_options[] = {
@@ -73,6 +77,7 @@ static const struct option run_options[] = {
     {"sys-config", required_argument, NULL, OPT_SYSCONFIG},
     {"fixture", required_argument, NULL, OPT_FIXTURE},
     {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
+    {"report", required_argument, NULL, OPT_REPORT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -138,6 +143,9 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
             break;
         case OPT_NOPROGRESS:
             o->progress = false;
+            break;
+        case OPT_REPORT:
+            o->html_report = optarg;
             break;
         case 'q':
             o->quiet = true;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "units.h"
 #include "util.h"
 
@@ -154,6 +155,32 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
     fputc('\n', f);
 }
 
+#define REPORT_SPARK_CELLS 48
+#define REPORT_SPARK_MIN_SAMPLES 8
+
+/* Sparklines of processes and memory.total over the whole run (min to max), with the max;
+ * nothing when there are fewer than REPORT_SPARK_MIN_SAMPLES samples. */
+static void text_sparklines(FILE *f, const struct results *r)
+{
+    static const char *const metrics[] = {"processes", "memory.total"};
+    size_t n = series_count(r->series);
+    char line[REPORT_SPARK_CELLS * 3 + 1], a[32];
+    double *v;
+    if (n < REPORT_SPARK_MIN_SAMPLES || !(v = malloc(n * sizeof *v)))
+        return;
+    for (size_t m = 0; m < 2; m++) {
+        double hi = 0;
+        for (size_t i = 0; i < n; i++) {
+            v[i] = series_metric(series_at(r->series, i), metrics[m]);
+            hi = i ? fmax(hi, v[i]) : v[i];
+        }
+        chart_sparkline(v, n, REPORT_SPARK_CELLS, line, sizeof line);
+        fprintf(f, "    %-18s %s  max %s\n", metrics[m], line,
+                m ? fmt_bytes(hi, a, sizeof a) : fmt_count(hi, a, sizeof a));
+    }
+    free(v);
+}
+
 void report_text(FILE *f, const struct report *rep, bool color)
 {
     const struct results *r = rep->r;
@@ -198,6 +225,7 @@ void report_text(FILE *f, const struct report *rep, bool color)
     if (r->dropped)
         fprintf(f, ", %s dropped", fmt_count((double)r->dropped, d, sizeof d));
     fputc('\n', f);
+    text_sparklines(f, r);
 
     double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
     fprintf(f, "\n  load  (%u connections, %s)\n", rep->sc->connections,

@@ -19,6 +19,7 @@
 
 #include "explain.h"
 #include "hist.h"
+#include "html.h"
 #include "load.h"
 #include "node.h"
 #include "probe.h"
@@ -67,6 +68,7 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a file-size limit is a write error (EFBIG), not a crash */
     g_interrupts = 0;
     g_diagnose_requested = 0;
 }
@@ -596,8 +598,14 @@ static int finish(struct run_ctx *c)
     results_finish(&c->res);
     evaluate_gates(c->sc, &c->res, gr);
     const char *verdict = verdict_of(c, gr, c->sc->ngates, &code);
-    if (!c->error[0] && c->smp.csv_failed)
-        snprintf(c->error, sizeof c->error, "%s", c->smp.csv_error);
+    if (c->smp.csv_failed) { /* a run whose samples were lost is not a pass or a fail */
+        if (!c->error[0])
+            snprintf(c->error, sizeof c->error, "%s", c->smp.csv_error);
+        if (code == LJ_EXIT_PASS || code == LJ_EXIT_GATE) {
+            code = LJ_EXIT_HARNESS;
+            verdict = "error";
+        }
+    }
 
     char *explanation = c->diag.doc ? explain_diagnosis(c->diag.doc, c->sc, &c->res) : NULL;
     struct report rep = {
@@ -630,6 +638,12 @@ static int finish(struct run_ctx *c)
             fprintf(stderr, "logjam: %s\n", err);
             write_rc = -1;
         }
+    }
+    snprintf(path, sizeof path, "%s/report.html", c->out_dir);
+    if (html_write_run(path, &rep, err) < 0 ||
+        (c->o->html_report && html_write_run(c->o->html_report, &rep, err) < 0)) {
+        fprintf(stderr, "logjam: %s\n", err);
+        write_rc = -1;
     }
     if (c->o->junit && report_junit(c->o->junit, &rep, err) < 0) {
         fprintf(stderr, "logjam: %s\n", err);

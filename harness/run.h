@@ -15,6 +15,7 @@ struct run_opts {
     const char *summary_export; /* also write the JSON summary here */
     const char *junit;          /* JUnit XML, one testcase per gate */
     const char *latency_dump;   /* HdrHistogram percentile table */
+    const char *html_report;    /* also write the HTML report here (report.html always) */
     enum output_format format;  /* what goes to stdout */
     bool progress;              /* live progress line on stderr */
     bool color;
