@@ -80,7 +80,13 @@ build/eunit/%.beam: erlang_fixture/test/%.erl $(wildcard erlang_fixture/include/
 run: deps
 	@$(MAKE) --no-print-directory all
 	@bin/logjam run $(SCENARIO) $(ARGS); rc=$$?; \
-	  if [ $$rc -eq 0 ] || [ $$rc -eq 99 ]; then exit 0; else exit $$rc; fi
+	  if [ $$rc -eq 0 ] || [ $$rc -eq 99 ]; then \
+	    echo "Next: the same load with settings that survive:"; \
+	    echo "  bin/logjam run $(SCENARIO) --set logger.level=info      # no debug flood"; \
+	    echo "  bin/logjam run scenarios/bounded-pool.ini               # a bounded pool"; \
+	    echo "  bin/logjam run $(SCENARIO) --set logger.killer_hwm=1000 # lager's sink killer"; \
+	    exit 0; \
+	  else exit $$rc; fi
 
 # Everything a commit must pass: Check unit tests (ASan/UBSan), EUnit, end-to-end on a real node.
 check: deps
