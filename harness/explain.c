@@ -141,9 +141,10 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         char q[32], w[32];
         commas(jint(pool, "queued"), q, sizeof q);
         commas(jint(pool, "busy"), w, sizeof w);
-        fprintf(f, "The bounded pool holds the load in its queue: %s workers busy, %s requests "
-                   "queued; processes stay flat (%s in all), so the overload shows as latency "
-                   "and client timeouts instead.",
+        fprintf(f,
+                "The bounded pool holds the load in its queue: %s workers busy, %s requests "
+                "queued; processes stay flat (%s in all), so the overload shows as latency "
+                "and client timeouts instead.",
                 w, q, a);
         if (best) {
             stack_text(json_object_get(best, "stack"), st, sizeof st);
@@ -156,8 +157,9 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         }
     } else if (!best || stuck < floor) {
         const json_t *top = json_array_get(groups, 0);
-        fprintf(f, "Nothing is stuck: no known blocking pattern holds a significant share of the "
-                    "%s processes",
+        fprintf(f,
+                "Nothing is stuck: no known blocking pattern holds a significant share of the "
+                "%s processes",
                 a);
         if (top) {
             stack_text(json_object_get(top, "stack"), st, sizeof st);
@@ -169,8 +171,8 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         const char *target = json_string_value(json_object_get(best, "waiting_on"));
         stack_text(json_object_get(best, "stack"), st, sizeof st);
         commas(stuck, b, sizeof b);
-        fprintf(f, "%.0f%% of %s processes (%s) are %s, in %s", total ? 100.0 * (double)stuck / (double)total : 0, a, b,
-                best_p->says, st);
+        fprintf(f, "%.0f%% of %s processes (%s) are %s, in %s",
+                total ? 100.0 * (double)stuck / (double)total : 0, a, b, best_p->says, st);
         if (target) {
             long long q = jint(best, "target_queue");
             fprintf(f, ", waiting on %s", target);
@@ -196,6 +198,22 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
                                     (sc->async_threshold_window == SCENARIO_UNDEFINED
                                          ? sc->async_threshold / 5
                                          : sc->async_threshold_window)));
+            const char *mode = json_string_value(json_object_get(logger, "mode"));
+            if (sc->backend == BACKEND_OTP)
+                fprintf(f,
+                        " OTP's logger handler was in %s mode (sync_mode_qlen %lld, "
+                        "drop_mode_qlen %lld, flush_qlen %lld); a synchronous caller waits at "
+                        "most 5 s in logger_olp:call, then its event counts as dropped.",
+                        mode ? mode : "an unknown", (long long)sc->sync_mode_qlen,
+                        (long long)sc->drop_mode_qlen, (long long)sc->flush_qlen);
+            else if (mode && strcmp(mode, "killed") == 0)
+                fprintf(f,
+                        " The manager killer (killer_hwm %lld) had just killed the sink, "
+                        "dropping its queue; callers blocked in it exit with it.",
+                        (long long)sc->killer_hwm);
+            if (sc->sys_config[0] && sc->backend != BACKEND_FIXTURE)
+                fprintf(f, " (Thresholds named here are the scenario's; %s may set others.)",
+                        sc->sys_config);
             if (sc->pool_mode == POOL_SPAWN)
                 fprintf(f, " The spawn pool gives every request a new process, so the pile-up "
                            "grows with the load.");
@@ -216,8 +234,8 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
     }
     if (partial) {
         commas(jint(doc, "process_count"), b, sizeof b);
-        fprintf(f, " (Partial: the scan hit its time budget after %lld of %s processes.)",
-                scanned, b);
+        fprintf(f, " (Partial: the scan hit its time budget after %lld of %s processes.)", scanned,
+                b);
     }
     fclose(f);
     return text;

@@ -31,8 +31,8 @@ static void probe_ei_init(void)
     ei_init_rc = ei_init();
 }
 
-struct probe *probe_connect(const char *alive, const char *cookie, int port,
-                            unsigned timeout_ms, char *err)
+struct probe *probe_connect(const char *alive, const char *cookie, int port, unsigned timeout_ms,
+                            char *err)
 {
     struct probe *p = NULL;
     char nodename[MAXNODELEN];
@@ -91,8 +91,8 @@ void probe_close(struct probe *p)
 
 /* Wait for the reply to the call in flight until deadline_us; on success x holds the whole
  * message and *index points at Reply inside {rex, Reply}. */
-static enum probe_status probe_wait(struct probe *p, ei_x_buff *x, int *index,
-                                    uint64_t deadline_us, char *err)
+static enum probe_status probe_wait(struct probe *p, ei_x_buff *x, int *index, uint64_t deadline_us,
+                                    char *err)
 {
     for (;;) {
         uint64_t now = now_us();
@@ -344,8 +344,11 @@ static enum logger_mode mode_of(const json_t *v)
     static const struct {
         const char *name;
         enum logger_mode mode;
-    } modes[] = {{"async", MODE_ASYNC}, {"sync", MODE_SYNC},     {"drop", MODE_DROP},
-                 {"flush", MODE_FLUSH}, {"killed", MODE_KILLED}};
+    } modes[] = {{"async", MODE_ASYNC},
+                 {"sync", MODE_SYNC},
+                 {"drop", MODE_DROP},
+                 {"flush", MODE_FLUSH},
+                 {"killed", MODE_KILLED}};
     if (!json_is_string(v))
         return MODE_UNDEFINED;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
@@ -405,8 +408,7 @@ int probe_decode_hello(const char *buf, int *index, struct hello *out)
     }
     memset(out, 0, sizeof *out);
     copy_str(out->otp_release, sizeof out->otp_release, json_object_get(j, "otp_release"));
-    copy_str(out->logger_backend, sizeof out->logger_backend,
-             json_object_get(j, "logger_backend"));
+    copy_str(out->logger_backend, sizeof out->logger_backend, json_object_get(j, "logger_backend"));
     copy_str(out->probe_version, sizeof out->probe_version, json_object_get(j, "probe_version"));
     copy_str(out->node, sizeof out->node, json_object_get(j, "node"));
     out->fixture_port = (int)jint(j, "fixture_port");
@@ -419,8 +421,7 @@ static void status_fun_decode_error(const char *fun, char *err)
     lj_err(err, "%s: the reply could not be decoded", fun);
 }
 
-enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms,
-                              char *err)
+enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms, char *err)
 {
     ei_x_buff x, args;
     int index;
@@ -457,9 +458,8 @@ enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned t
     return st;
 }
 
-enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
-                             const char *args, int argslen, json_t **out, unsigned timeout_ms,
-                             char *err)
+enum probe_status probe_call(struct probe *p, const char *mod, const char *fun, const char *args,
+                             int argslen, json_t **out, unsigned timeout_ms, char *err)
 {
     ei_x_buff x, nil;
     int index;
@@ -484,8 +484,8 @@ enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
     return st;
 }
 
-enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms,
-                                 json_t **out, unsigned timeout_ms, char *err)
+enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms, json_t **out,
+                                 unsigned timeout_ms, char *err)
 {
     ei_x_buff args;
     ei_x_new(&args);

@@ -34,13 +34,12 @@ struct probe;
 
 /* Connect as a hidden C node named "<alive>@127.0.0.1" to the node listening on
  * 127.0.0.1:port, with the cookie. Returns NULL with err (EIO on a wrong cookie). */
-struct probe *probe_connect(const char *alive, const char *cookie, int port,
-                            unsigned timeout_ms, char *err);
+struct probe *probe_connect(const char *alive, const char *cookie, int port, unsigned timeout_ms,
+                            char *err);
 void probe_close(struct probe *p);
 
 /* logjam_probe:hello(). */
-enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms,
-                              char *err);
+enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms, char *err);
 
 /* logjam_probe:snapshot() into out (load counters and at_us/phase are left to the caller).
  * PROBE_TIMEOUT leaves the call in flight: call probe_snapshot again later to collect it
@@ -50,14 +49,13 @@ enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned t
 
 /* logjam_probe:diagnose(TopN, BudgetMs), decoded into JSON (maps -> objects, lists and tuples ->
  * arrays, atoms and binaries -> strings, pids -> "<0.1.2>"). Caller owns *out (json_decref). */
-enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms,
-                                 json_t **out, unsigned timeout_ms, char *err);
+enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budget_ms, json_t **out,
+                                 unsigned timeout_ms, char *err);
 
 /* Any M:F(Args) where args is an encoded list (no version byte; NULL = []); the reply term,
  * decoded to JSON as above. */
-enum probe_status probe_call(struct probe *p, const char *mod, const char *fun,
-                             const char *args, int argslen, json_t **out, unsigned timeout_ms,
-                             char *err);
+enum probe_status probe_call(struct probe *p, const char *mod, const char *fun, const char *args,
+                             int argslen, json_t **out, unsigned timeout_ms, char *err);
 
 /* Decoders, exposed for unit tests: buf/index point at the reply term. Return 0 or -1. */
 int probe_decode_snapshot(const char *buf, int *index, struct sample *out);

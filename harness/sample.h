@@ -19,8 +19,8 @@ enum logger_mode {
 };
 
 struct sample {
-    uint64_t at_us;  /* harness monotonic time since the run started */
-    int64_t t_ms;    /* node monotonic time, ms */
+    uint64_t at_us; /* harness monotonic time since the run started */
+    int64_t t_ms;   /* node monotonic time, ms */
     enum phase phase;
 
     int64_t process_count, process_limit;

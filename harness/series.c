@@ -266,8 +266,8 @@ void results_finish(struct results *r)
         r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
         r->dropped = last->logger_dropped - (dr0 < 0 ? 0 : dr0);
     }
-    r->baseline_processes = base_n ? (int64_t)(base_sum / (double)base_n)
-                                   : (s->n ? s->v[0].process_count : 0);
+    r->baseline_processes =
+        base_n ? (int64_t)(base_sum / (double)base_n) : (s->n ? s->v[0].process_count : 0);
     int64_t tol = results_recovery_tolerance(r->baseline_processes);
     const struct sample *first_rec = NULL, *last_rec = NULL;
     for (size_t i = 0; i < s->n; i++) {
@@ -302,8 +302,8 @@ void results_finish(struct results *r)
             r->memory_retained = (int64_t)((double)last_rec->mem_total - mem_base / (double)nb);
         /* The drain over the last RESULTS_DRAIN_SAMPLES recovery samples. */
         size_t last_i = (size_t)(last_rec - s->v), first_i = last_i;
-        for (size_t k = 0; k < RESULTS_DRAIN_SAMPLES && first_i > 0 &&
-                           s->v[first_i - 1].phase == PHASE_RECOVERY;
+        for (size_t k = 0;
+             k < RESULTS_DRAIN_SAMPLES && first_i > 0 && s->v[first_i - 1].phase == PHASE_RECOVERY;
              k++)
             first_i--;
         const struct sample *from = &s->v[first_i];
@@ -322,8 +322,7 @@ void results_finish(struct results *r)
     }
 }
 
-static int load_value(const struct results *r, const char *metric, enum gate_agg agg,
-                      double *out)
+static int load_value(const struct results *r, const char *metric, enum gate_agg agg, double *out)
 {
     static const struct {
         const char *name;

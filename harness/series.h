@@ -33,28 +33,28 @@ double series_metric(const struct sample *smp, const char *metric);
 /* Everything a run produced that gates and reports read. */
 struct results {
     const struct series *series;
-    struct load_counters load;       /* final counters of the load generator */
-    const struct hist *latency;      /* corrected for coordinated omission */
-    const struct hist *latency_raw;  /* from the actual write */
+    struct load_counters load;                            /* final counters of the load generator */
+    const struct hist *latency;                           /* corrected for coordinated omission */
+    const struct hist *latency_raw;                       /* from the actual write */
     uint64_t load_start_us, load_end_us, recovery_end_us; /* harness clock since run start */
-    uint64_t missed;                 /* snapshots that missed their deadline */
+    uint64_t missed;                                      /* snapshots that missed their deadline */
     int64_t baseline_processes;
     /* Derived by results_finish: */
-    double sync_time;                /* seconds the logger spent in sync mode */
-    double sync_first;               /* seconds from load start to the first switch to sync */
+    double sync_time;  /* seconds the logger spent in sync mode */
+    double sync_first; /* seconds from load start to the first switch to sync */
     bool has_sync_first;
-    double sync_share;               /* fraction of sampled time in sync (load+recovery) */
-    double recovery_time;            /* seconds from load end to processes near baseline */
+    double sync_share;    /* fraction of sampled time in sync (load+recovery) */
+    double recovery_time; /* seconds from load end to processes near baseline */
     bool recovered;
-    bool has_recovery;               /* at least one sample was taken after the load */
-    int64_t leaked;                  /* processes above baseline when recovery ended */
-    double drain_rate;               /* processes/s over the last samples of recovery (>0: drains) */
-    double drain_window;             /* seconds those samples span */
-    bool stuck;                      /* not recovered and no progress in the drain window */
-    double drain_eta;                /* projected seconds to baseline at drain_rate; 0 if n/a */
-    int64_t memory_retained;         /* memory.total above baseline when recovery ended */
-    int64_t switches;                /* logger mode switches during the run */
-    int64_t dropped;                 /* log events dropped during the run */
+    bool has_recovery;       /* at least one sample was taken after the load */
+    int64_t leaked;          /* processes above baseline when recovery ended */
+    double drain_rate;       /* processes/s over the last samples of recovery (>0: drains) */
+    double drain_window;     /* seconds those samples span */
+    bool stuck;              /* not recovered and no progress in the drain window */
+    double drain_eta;        /* projected seconds to baseline at drain_rate; 0 if n/a */
+    int64_t memory_retained; /* memory.total above baseline when recovery ended */
+    int64_t switches;        /* logger mode switches during the run */
+    int64_t dropped;         /* log events dropped during the run */
 };
 
 /* Compute the derived fields of r from its series and counters. */

@@ -104,7 +104,7 @@ int lj_write_atomic(const char *path, const void *data, size_t len, int mode)
     if (rename(tmp, path) != 0)
         goto fail;
     return 0;
-fail: {
+fail : {
     int saved = errno;
     if (fd >= 0)
         close(fd);

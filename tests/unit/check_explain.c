@@ -59,12 +59,58 @@ START_TEST(test_explain_undefined_threshold_is_always_sync)
     scenario_defaults(&sc);
     sc.async_threshold = SCENARIO_UNDEFINED;
     json_t *groups = json_array();
-    json_array_append_new(groups,
-                          group(5000, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", "lager_event", 0));
+    json_array_append_new(
+        groups, group(5000, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", "lager_event", 0));
     json_t *doc = doc_of(6000, groups);
     char *text = explain_diagnosis(doc, &sc, NULL);
     ck_assert_msg(strstr(text, "async_threshold = undefined makes every log call synchronous"),
                   "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_names_lager_and_its_killer)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    sc.backend = BACKEND_LAGER;
+    sc.killer_hwm = 1000;
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(9000,
+                                        "[\"gen:do_call/4\", \"gen_event:rpc/2\", "
+                                        "\"lager:do_log_impl/10\", \"fx_log_lager:log/3\"]",
+                                        "lager_event", 1200));
+    json_t *doc = doc_of(10000, groups);
+    json_object_set_new(json_object_get(doc, "logger"), "mode", json_string("killed"));
+    char *text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "lager:do_log_impl/10"), "%s", text);
+    ck_assert_msg(strstr(text, "waiting on lager_event (mailbox 1,200)"), "%s", text);
+    ck_assert_msg(strstr(text, "manager killer (killer_hwm 1000) had just killed the sink"), "%s",
+                  text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_names_the_otp_handler)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    sc.backend = BACKEND_OTP;
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(4000,
+                                        "[\"gen:do_call/4\", \"gen_server:call/3\", "
+                                        "\"logger_olp:call/2\", \"logger_olp:load/2\"]",
+                                        "logger_std_h_fx_otp_h", 150));
+    json_t *doc = doc_of(5000, groups);
+    char *text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "synchronous OTP logger call (logger_olp:call)"), "%s", text);
+    ck_assert_msg(strstr(text, "waiting on logger_std_h_fx_otp_h (mailbox 150)"), "%s", text);
+    ck_assert_msg(strstr(text, "handler was in sync mode (sync_mode_qlen 10, drop_mode_qlen 200, "
+                               "flush_qlen 1000)"),
+                  "%s", text);
+    ck_assert_msg(!strstr(text, "async_threshold"), "lager's switch named for OTP: %s", text);
     free(text);
     json_decref(doc);
 }
@@ -92,14 +138,14 @@ START_TEST(test_explain_bounded_pool_names_its_queue)
                                         "\"fx_log:log/3\"]",
                                         "fx_log_event", 196));
     json_t *doc = doc_of(3351, groups);
-    json_object_set_new(doc, "pool", json_pack("{s:s, s:I, s:I}", "mode", "bounded", "busy",
-                                               (json_int_t)200, "queued", (json_int_t)2750));
+    json_object_set_new(doc, "pool",
+                        json_pack("{s:s, s:I, s:I}", "mode", "bounded", "busy", (json_int_t)200,
+                                  "queued", (json_int_t)2750));
     char *text = explain_diagnosis(doc, NULL, NULL);
     ck_assert_msg(strstr(text, "bounded pool holds the load in its queue: 200 workers busy, "
                                "2,750 requests queued"),
                   "%s", text);
-    ck_assert_msg(strstr(text, "199 processes are blocked in a synchronous log call"), "%s",
-                  text);
+    ck_assert_msg(strstr(text, "199 processes are blocked in a synchronous log call"), "%s", text);
     free(text);
     json_decref(doc);
 }
@@ -166,6 +212,8 @@ Suite *explain_suite(void)
     TCase *tc = tcase_create("paragraph");
     tcase_add_test(tc, test_explain_names_the_sync_log_call);
     tcase_add_test(tc, test_explain_undefined_threshold_is_always_sync);
+    tcase_add_test(tc, test_explain_names_lager_and_its_killer);
+    tcase_add_test(tc, test_explain_names_the_otp_handler);
     tcase_add_test(tc, test_explain_healthy_node_says_nothing_is_stuck);
     tcase_add_test(tc, test_explain_reports_unknown_patterns_by_count);
     tcase_add_test(tc, test_explain_bounded_pool_names_its_queue);

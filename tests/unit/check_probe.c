@@ -79,8 +79,8 @@ START_TEST(test_probe_decodes_every_logger_mode)
     static const struct {
         const char *atom;
         enum logger_mode mode;
-    } modes[] = {{"async", MODE_ASYNC}, {"sync", MODE_SYNC},     {"drop", MODE_DROP},
-                 {"flush", MODE_FLUSH}, {"killed", MODE_KILLED}, {"undefined", MODE_UNDEFINED},
+    } modes[] = {{"async", MODE_ASYNC},    {"sync", MODE_SYNC},     {"drop", MODE_DROP},
+                 {"flush", MODE_FLUSH},    {"killed", MODE_KILLED}, {"undefined", MODE_UNDEFINED},
                  {"weird", MODE_UNDEFINED}};
     for (size_t k = 0; k < sizeof modes / sizeof modes[0]; k++) {
         ei_x_buff x;
