@@ -84,7 +84,7 @@ run: deps
 	    echo "Next: the same load with settings that survive:"; \
 	    echo "  bin/logjam run $(SCENARIO) --set logger.level=info      # no debug flood"; \
 	    echo "  bin/logjam run scenarios/bounded-pool.ini               # a bounded pool"; \
-	    echo "  bin/logjam run $(SCENARIO) --set logger.killer_hwm=1000 # lager's sink killer"; \
+X
 	    exit 0; \
 	  else exit $$rc; fi
 
