@@ -81,10 +81,11 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@bin/logjam run $(SCENARIO) $(ARGS); rc=$$?; \
 	  if [ $$rc -eq 0 ] || [ $$rc -eq 99 ]; then \
-	    echo "Next: the same load with settings that survive:"; \
-	    echo "  bin/logjam run $(SCENARIO) --set logger.level=info      # no debug flood"; \
-	    echo "  bin/logjam run scenarios/bounded-pool.ini               # a bounded pool"; \
-X
+	    echo "Next: the same load with settings that survive it:"; \
+	    echo "  bin/logjam run $(SCENARIO) --set logger.level=info   # no debug flood: passes"; \
+	    echo "  bin/logjam run scenarios/bounded-pool.ini            # bounded pool: flat, slower"; \
+	    echo "  bin/logjam run $(SCENARIO) --set logger.killer_hwm=1000"; \
+	    echo "      # lager's sink killer: flat, but it drops logs and fails the callers it kills"; \
 	    exit 0; \
 	  else exit $$rc; fi
 
