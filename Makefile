@@ -117,6 +117,7 @@ format:
 	clang-format -i harness/*.c harness/*.h tests/unit/*.c
 
 fuzz:
+	@scripts/install-deps --fuzz
 	tests/fuzz/run
 
 install: all
