@@ -90,7 +90,8 @@ run: deps
 	  else exit $$rc; fi
 
 # Everything a commit must pass: Check unit tests (ASan/UBSan), EUnit, end-to-end on a real node.
-check: deps
+check:
+	@scripts/install-deps --browser
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit eunit e2e
 
