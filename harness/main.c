@@ -8,6 +8,7 @@
 #include "cmd_load.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "util.h"
 
 #ifndef LJ_VERSION
@@ -20,6 +21,9 @@
 static const char usage_text[] =
     "usage: logjam run SCENARIO [options]      run a scenario: node, load, samples, verdict\n"
     "       logjam check SCENARIO [--set ...]  validate a scenario without running it\n"
+    "       logjam sweep SCENARIO [--vary SECTION.KEY=V1,V2]... [--sort KEY]\n"
+    "                                          one run per combination of swept values,\n"
+    "                                          a table side by side (logjam sweep --help)\n"
     "       logjam serve [SCENARIO] [--set ...] start the fixture node and print its URL;\n"
     "                                          serve until stdin closes or Ctrl-C\n"
     "       logjam load [options] URL          the load generator alone (wrk-like),\n"
@@ -198,6 +202,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "load") == 0)
         return cmd_load(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0 || strcmp(cmd, "serve") == 0) {
         rc = parse_run_args(argc - 1, argv + 1, strcmp(cmd, "serve") != 0, &sc, &o);
         if (rc != 0)

@@ -1,0 +1,903 @@
+/* sweep.c -- `logjam sweep`: one fresh run per combination of the swept values, in sequence,
+ * and the comparison table read back from each variant's summary.json. */
+#include "sweep.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chart.h"
+#include "html.h"
+#include "report.h"
+#include "run.h"
+#include "util.h"
+
+#ifndef LJ_FIXTURE_DIR
+#define LJ_FIXTURE_DIR "erlang_fixture/ebin"
+#endif
+
+#define SWEEP_PATH_LEN 2048
+
+/* ---- planning ---------------------------------------------------------------------------- */
+
+int sweep_parse_vary(struct scenario *sc, const char *arg, char *err)
+{
+    char key[128], msg[LJ_ERR_LEN];
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key) {
+        lj_err(err, "--vary %.200s: expected section.key=v1,v2,...", arg);
+        return -1;
+    }
+    snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
+    if (scenario_sweep_add(sc, key, eq + 1, true, msg) != 0) {
+        lj_err(err, "--vary %.200s: %s", arg, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *const sort_names[] = {"scenario", "peak_processes", "p99",
+                                         "memory",   "sync",           "name"};
+
+int sweep_sort_parse(const char *s, enum sweep_sort *out)
+{
+    for (size_t i = 0; i < sizeof sort_names / sizeof sort_names[0]; i++) {
+        if (strcmp(s, sort_names[i]) == 0) {
+            *out = (enum sweep_sort)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int sweep_count(const struct scenario *sc, unsigned *n, char *err)
+{
+    uint64_t total = sc->nsweep_rows ? sc->nsweep_rows : 1;
+    if (!sc->nsweep && !sc->nsweep_rows) {
+        lj_err(err, "%s: nothing to sweep: add a [sweep] section or --vary section.key=v1,v2",
+               sc->path[0] ? sc->path : "scenario");
+        return -1;
+    }
+    for (unsigned i = 0; i < sc->nsweep; i++) {
+        total *= sc->sweep[i].nvalues ? sc->sweep[i].nvalues : 1;
+        if (total > SWEEP_MAX_VARIANTS) {
+            lj_err(err, "%s: more than %d variants: sweep fewer values",
+                   sc->path[0] ? sc->path : "scenario", SWEEP_MAX_VARIANTS);
+            return -1;
+        }
+    }
+    *n = (unsigned)total;
+    return 0;
+}
+
+/* Append "sep text" to buf (len bytes); never overruns. */
+static void append(char *buf, size_t len, const char *sep, const char *text)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < len)
+        snprintf(buf + n, len - n, "%s%s", n ? sep : "", text);
+}
+
+/* A file-name-safe copy of s: anything but [A-Za-z0-9._=,+-] becomes '_'. */
+static void safe_name(char *s)
+{
+    for (; *s; s++)
+        if (!strchr("._=,+-", *s) && !(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+            !(*s >= '0' && *s <= '9'))
+            *s = '_';
+}
+
+int sweep_variant(const struct scenario *base, unsigned v, unsigned nvariants, struct scenario *out,
+                  char *label, size_t llen, char *dir, size_t dlen, char *err)
+{
+    char msg[LJ_ERR_LEN], assign[SCENARIO_SWEEP_SETS_LEN + 128], flat[SWEEP_LABEL_LEN] = "";
+    unsigned digit[SCENARIO_MAX_SWEEP_KEYS], row = 0, rest = v;
+
+    /* mixed radix, the last axis fastest */
+    for (unsigned i = base->nsweep; i-- > 0;) {
+        unsigned size = base->sweep[i].nvalues ? base->sweep[i].nvalues : 1;
+        digit[i] = rest % size;
+        rest /= size;
+    }
+    row = rest;
+    memcpy(out, base, sizeof *out);
+    label[0] = '\0';
+    if (base->nsweep_rows) {
+        const struct sweep_row *r = &base->sweep_rows[row % base->nsweep_rows];
+        char sets[SCENARIO_SWEEP_SETS_LEN], *save = NULL;
+        append(label, llen, ", ", r->name);
+        snprintf(sets, sizeof sets, "%s", r->sets);
+        for (char *item = strtok_r(sets, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+            while (*item == ' ')
+                item++;
+            if (scenario_set(out, item, msg) != 0) {
+                lj_err(err, "variant %u (%s): %s", v + 1, label, msg);
+                return -1;
+            }
+        }
+    }
+    for (unsigned i = 0; i < base->nsweep; i++) {
+        const struct sweep_axis *ax = &base->sweep[i];
+        const char *dot = strchr(ax->key, '.');
+        snprintf(assign, sizeof assign, "%s=%s", ax->key, ax->values[digit[i]]);
+        snprintf(msg, sizeof msg, "%s=%s", dot ? dot + 1 : ax->key, ax->values[digit[i]]);
+        append(label, llen, ", ", msg);
+        if (scenario_set(out, assign, msg) != 0) {
+            lj_err(err, "variant %u (%s): %s", v + 1, label, msg);
+            return -1;
+        }
+    }
+    if (scenario_validate(out, msg) != 0) {
+        lj_err(err, "variant %u (%s): %s", v + 1, label, msg);
+        return -1;
+    }
+    /* "02-lager,async_threshold=200" */
+    for (const char *p = label; *p; p++) {
+        size_t n = strlen(flat);
+        if (n + 1 < sizeof flat && !(*p == ' ' && p > label && p[-1] == ','))
+            flat[n] = *p, flat[n + 1] = '\0';
+    }
+    safe_name(flat);
+    snprintf(dir, dlen, "%0*u-%.200s", nvariants >= 100 ? 3 : 2, v + 1, flat);
+    return 0;
+}
+
+int sweep_check_all(const struct scenario *base, char *err)
+{
+    char label[SWEEP_LABEL_LEN], dir[SWEEP_LABEL_LEN];
+    unsigned n;
+    int rc = -1;
+    struct scenario *tmp = malloc(sizeof *tmp);
+    if (!tmp) {
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    if (sweep_count(base, &n, err) != 0)
+        goto out;
+    for (unsigned v = 0; v < n; v++)
+        if (sweep_variant(base, v, n, tmp, label, sizeof label, dir, sizeof dir, err) != 0)
+            goto out;
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+/* ---- results --------------------------------------------------------------------------- */
+
+static double num_at(const json_t *root, const char *metric, const char *key)
+{
+    const json_t *m = json_object_get(json_object_get(root, "metrics"), metric);
+    const json_t *v = json_object_get(m, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+int sweep_result_read(struct sweep_result *res, const char *summary_path, char *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(summary_path, 0, &je);
+    res->ran = false;
+    if (!root || !json_is_object(root)) {
+        lj_err(err, "%s: %s", summary_path, root ? "not a JSON object" : je.text);
+        json_decref(root);
+        return -1;
+    }
+    const char *verdict = json_string_value(json_object_get(root, "verdict"));
+    const char *error = json_string_value(json_object_get(root, "error"));
+    snprintf(res->verdict, sizeof res->verdict, "%s", verdict ? verdict : "?");
+    snprintf(res->error, sizeof res->error, "%s", error ? error : "");
+    res->exit_code = (int)json_integer_value(json_object_get(root, "exit_code"));
+    res->peak_processes = num_at(root, "processes", "max");
+    res->peak_memory = num_at(root, "memory.total", "max");
+    res->memory_slope = num_at(root, "memory.total", "slope");
+    res->sync_share = num_at(root, "logger.sync", "share");
+    res->dropped = num_at(root, "logger.dropped", "count");
+    const json_t *lat = json_object_get(json_object_get(root, "metrics"), "latency");
+    const json_t *p99 = json_object_get(lat, "p(99)");
+    res->p99 = json_is_number(p99) ? json_number_value(p99) : NAN;
+    res->recovery_time = num_at(root, "recovery", "time");
+    const json_t *rec = json_object_get(json_object_get(root, "metrics"), "recovery");
+    res->recovered = json_is_true(json_object_get(rec, "recovered"));
+    res->stuck = json_is_true(json_object_get(rec, "stuck"));
+    res->leaked = num_at(root, "recovery", "leaked");
+    res->ran = true;
+    json_decref(root);
+    return 0;
+}
+
+static double sort_value(const struct sweep_result *r, enum sweep_sort by)
+{
+    switch (by) {
+    case SWEEP_SORT_PROCESSES:
+        return r->peak_processes;
+    case SWEEP_SORT_P99:
+        return r->p99;
+    case SWEEP_SORT_MEMORY:
+        return r->peak_memory;
+    case SWEEP_SORT_SYNC:
+        return r->sync_share;
+    case SWEEP_SORT_SCENARIO:
+    case SWEEP_SORT_NAME:
+        break;
+    }
+    return (double)r->index;
+}
+
+static int compare(const struct sweep_result *a, const struct sweep_result *b, enum sweep_sort by)
+{
+    if (by == SWEEP_SORT_NAME) {
+        int c = strcmp(a->label, b->label);
+        if (c)
+            return c;
+    } else {
+        double x = a->ran ? sort_value(a, by) : NAN, y = b->ran ? sort_value(b, by) : NAN;
+        if (isnan(x) != isnan(y))
+            return isnan(x) ? 1 : -1; /* missing values last */
+        if (!isnan(x) && x != y)
+            return x < y ? -1 : 1;
+    }
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void sweep_sort_results(struct sweep_result *rows, size_t n, enum sweep_sort by)
+{
+    /* insertion sort: stable, n <= SWEEP_MAX_VARIANTS */
+    for (size_t i = 1; i < n; i++) {
+        struct sweep_result tmp = rows[i];
+        size_t j = i;
+        while (j > 0 && compare(&tmp, &rows[j - 1], by) < 0) {
+            rows[j] = rows[j - 1];
+            j--;
+        }
+        rows[j] = tmp;
+    }
+}
+
+/* ---- the table ------------------------------------------------------------------------- */
+
+static char *fmt_count(double v, char *buf, size_t len)
+{
+    char raw[32];
+    if (isnan(v)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    long long x = llround(v);
+    snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
+    size_t n = strlen(raw), o = 0;
+    if (x < 0 && o + 1 < len)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        buf[o++] = raw[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static char *fmt_bytes(double v, char *buf, size_t len)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        chart_format(v, CHART_BYTES, buf, len);
+    return buf;
+}
+
+static char *fmt_secs(double s, char *buf, size_t len)
+{
+    if (isnan(s))
+        snprintf(buf, len, "-");
+    else if (s < 0.001)
+        snprintf(buf, len, "%.0fus", s * 1e6);
+    else if (s < 1)
+        snprintf(buf, len, "%.3gms", s * 1e3);
+    else
+        snprintf(buf, len, "%.3gs", s);
+    return buf;
+}
+
+#define SWEEP_NCOLS 9
+static const char *const table_head[SWEEP_NCOLS] = {"variant",     "verdict",      "peak processes",
+                                                    "peak memory", "memory slope", "logger sync",
+                                                    "drops",       "p99 latency",  "recovery"};
+
+/* The cells of one row as text (cells[i] points into buf). */
+static void row_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP_LABEL_LEN + 16],
+                      const char *cells[SWEEP_NCOLS])
+{
+    char a[64];
+    snprintf(buf[0], sizeof buf[0], "%02u %s", r->index, r->label);
+    if (!r->ran) {
+        snprintf(buf[1], sizeof buf[1], "error (exit %d)", r->exit_code);
+        for (int i = 2; i < SWEEP_NCOLS; i++)
+            snprintf(buf[i], sizeof buf[i], "-");
+    } else {
+        snprintf(buf[1], sizeof buf[1], "%s", r->verdict);
+        fmt_count(r->peak_processes, buf[2], sizeof buf[2]);
+        fmt_bytes(r->peak_memory, buf[3], sizeof buf[3]);
+        if (isnan(r->memory_slope))
+            snprintf(buf[4], sizeof buf[4], "-");
+        else
+            snprintf(buf[4], sizeof buf[4], "%s%s/s", r->memory_slope > 0 ? "+" : "",
+                     fmt_bytes(r->memory_slope, a, sizeof a));
+        if (isnan(r->sync_share))
+            snprintf(buf[5], sizeof buf[5], "-");
+        else
+            snprintf(buf[5], sizeof buf[5], "%.0f%%", r->sync_share * 100);
+        fmt_count(r->dropped, buf[6], sizeof buf[6]);
+        fmt_secs(r->p99, buf[7], sizeof buf[7]);
+        if (r->recovered)
+            fmt_secs(r->recovery_time, buf[8], sizeof buf[8]);
+        else if (r->stuck)
+            snprintf(buf[8], sizeof buf[8], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
+        else if (!isnan(r->leaked))
+            snprintf(buf[8], sizeof buf[8], "leaked %s", fmt_count(r->leaked, a, sizeof a));
+        else
+            snprintf(buf[8], sizeof buf[8], "-");
+    }
+    for (int i = 0; i < SWEEP_NCOLS; i++)
+        cells[i] = buf[i];
+}
+
+/* Display width of UTF-8 text (code points). */
+static size_t width_of(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+void sweep_print_table(FILE *f, const struct sweep_result *rows, size_t n)
+{
+    static char buf[SWEEP_MAX_VARIANTS][SWEEP_NCOLS][SWEEP_LABEL_LEN + 16];
+    const char *cells[SWEEP_MAX_VARIANTS][SWEEP_NCOLS];
+    size_t w[SWEEP_NCOLS];
+    if (n > SWEEP_MAX_VARIANTS)
+        n = SWEEP_MAX_VARIANTS;
+    for (int c = 0; c < SWEEP_NCOLS; c++)
+        w[c] = width_of(table_head[c]);
+    for (size_t r = 0; r < n; r++) {
+        row_cells(&rows[r], buf[r], cells[r]);
+        for (int c = 0; c < SWEEP_NCOLS; c++)
+            if (width_of(cells[r][c]) > w[c])
+                w[c] = width_of(cells[r][c]);
+    }
+    fprintf(f, "  %s%*s", table_head[0], (int)(w[0] - width_of(table_head[0])), "");
+    for (int c = 1; c < SWEEP_NCOLS; c++)
+        fprintf(f, "  %*s", (int)w[c], table_head[c]);
+    fputc('\n', f);
+    for (size_t r = 0; r < n; r++) {
+        fputs("  ", f);
+        for (int c = 0; c < SWEEP_NCOLS; c++) {
+            size_t pad = w[c] - width_of(cells[r][c]);
+            if (c == 0)
+                fprintf(f, "%s%*s", cells[r][c], (int)pad, "");
+            else
+                fprintf(f, "  %*s%s", (int)pad, "", cells[r][c]);
+        }
+        fputc('\n', f);
+    }
+}
+
+static json_t *num_or_null(double v)
+{
+    return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, size_t n,
+                   enum sweep_sort by, int exit_code, bool interrupted, double elapsed_s)
+{
+    json_t *root = json_object(), *axes = json_array(), *named = json_array(), *vars = json_array();
+    for (unsigned i = 0; i < sc->nsweep; i++) {
+        json_t *vals = json_array();
+        for (unsigned k = 0; k < sc->sweep[i].nvalues; k++)
+            json_array_append_new(vals, json_string(sc->sweep[i].values[k]));
+        json_array_append_new(axes,
+                              json_pack("{s:s, s:o}", "key", sc->sweep[i].key, "values", vals));
+    }
+    for (unsigned i = 0; i < sc->nsweep_rows; i++)
+        json_array_append_new(named, json_pack("{s:s, s:s}", "name", sc->sweep_rows[i].name, "sets",
+                                               sc->sweep_rows[i].sets));
+    for (size_t i = 0; i < n; i++) {
+        const struct sweep_result *r = &rows[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "index", json_integer(r->index));
+        json_object_set_new(o, "variant", json_string(r->label));
+        json_object_set_new(o, "dir", json_string(r->dir));
+        json_object_set_new(o, "ran", json_boolean(r->ran));
+        json_object_set_new(o, "exit_code", json_integer(r->exit_code));
+        json_object_set_new(o, "verdict", json_string(r->ran ? r->verdict : "error"));
+        json_object_set_new(o, "error", r->error[0] ? json_string(r->error) : json_null());
+        json_object_set_new(o, "peak_processes", num_or_null(r->peak_processes));
+        json_object_set_new(o, "peak_memory", num_or_null(r->peak_memory));
+        json_object_set_new(o, "memory_slope", num_or_null(r->memory_slope));
+        json_object_set_new(o, "sync_share", num_or_null(r->sync_share));
+        json_object_set_new(o, "dropped", num_or_null(r->dropped));
+        json_object_set_new(o, "latency_p99", num_or_null(r->p99));
+        json_object_set_new(o, "recovery_time", num_or_null(r->recovered ? r->recovery_time : NAN));
+        json_object_set_new(o, "recovered", json_boolean(r->recovered));
+        json_object_set_new(o, "stuck", json_boolean(r->stuck));
+        json_object_set_new(o, "leaked", num_or_null(r->leaked));
+        json_array_append_new(vars, o);
+    }
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "scenario", json_string(sc->path));
+    json_object_set_new(root, "sort", json_string(sort_names[by]));
+    json_object_set_new(root, "exit_code", json_integer(exit_code));
+    json_object_set_new(root, "interrupted", json_boolean(interrupted));
+    json_object_set_new(root, "elapsed", json_real(elapsed_s));
+    json_object_set_new(root, "axes", axes);
+    json_object_set_new(root, "rows", named);
+    json_object_set_new(root, "variants", vars);
+    return root;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs(",", f);
+    else
+        fprintf(f, ",%.10g", v);
+}
+
+char *sweep_csv(const struct sweep_result *rows, size_t n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fputs("index,variant,dir,verdict,exit_code,peak_processes,peak_memory,memory_slope,"
+          "sync_share,dropped,latency_p99,recovery_time,recovered,stuck,leaked\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        const struct sweep_result *r = &rows[i];
+        fprintf(f, "%u,", r->index);
+        csv_field(f, r->label);
+        fputc(',', f);
+        csv_field(f, r->dir);
+        fprintf(f, ",%s,%d", r->ran ? r->verdict : "error", r->exit_code);
+        csv_num(f, r->peak_processes);
+        csv_num(f, r->peak_memory);
+        csv_num(f, r->memory_slope);
+        csv_num(f, r->sync_share);
+        csv_num(f, r->dropped);
+        csv_num(f, r->p99);
+        csv_num(f, r->recovered ? r->recovery_time : NAN);
+        fprintf(f, ",%s,%s", r->recovered ? "true" : "false", r->stuck ? "true" : "false");
+        csv_num(f, r->leaked);
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* ---- the HTML page: the table plus every variant's curves from its samples.csv ---------- */
+
+struct curve_buf {
+    struct chart_point *procs, *mem;
+    size_t n;
+};
+
+/* Read at_s, processes and memory_total of a samples.csv (by header name). */
+static int read_samples(const char *path, struct curve_buf *cb)
+{
+    char line[4096];
+    int col_at = -1, col_p = -1, col_m = -1;
+    size_t cap = 0;
+    FILE *f = fopen(path, "r");
+    memset(cb, 0, sizeof *cb);
+    if (!f)
+        return -1;
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        return -1;
+    }
+    int c = 0;
+    for (char *save = NULL, *tok = strtok_r(line, ",\n", &save); tok;
+         tok = strtok_r(NULL, ",\n", &save), c++) {
+        if (strcmp(tok, "at_s") == 0)
+            col_at = c;
+        else if (strcmp(tok, "processes") == 0)
+            col_p = c;
+        else if (strcmp(tok, "memory_total") == 0)
+            col_m = c;
+    }
+    while (col_at >= 0 && col_p >= 0 && col_m >= 0 && fgets(line, sizeof line, f)) {
+        double at = NAN, p = NAN, m = NAN;
+        c = 0;
+        for (char *s = line, *comma;; s = comma + 1, c++) {
+            if (c == col_at)
+                at = strtod(s, NULL);
+            else if (c == col_p)
+                p = strtod(s, NULL);
+            else if (c == col_m)
+                m = strtod(s, NULL);
+            if (!(comma = strchr(s, ',')))
+                break;
+        }
+        if (isnan(at) || isnan(p) || isnan(m))
+            continue;
+        if (cb->n == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            struct chart_point *np = realloc(cb->procs, ncap * sizeof *np);
+            if (!np)
+                break;
+            cb->procs = np;
+            struct chart_point *nm = realloc(cb->mem, ncap * sizeof *nm);
+            if (!nm)
+                break;
+            cb->mem = nm;
+            cap = ncap;
+        }
+        cb->procs[cb->n] = (struct chart_point){at, p};
+        cb->mem[cb->n] = (struct chart_point){at, m};
+        cb->n++;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* link_base prefixes the links to each variant's report.html ("" from the sweep dir). */
+static int write_html(const char *path, const char *sweep_dir, const char *link_base,
+                      const struct scenario *sc, const struct sweep_result *rows, size_t n,
+                      const char *notes, char *err)
+{
+    static char buf[SWEEP_MAX_VARIANTS][SWEEP_NCOLS][SWEEP_LABEL_LEN + 16];
+    static char links[SWEEP_MAX_VARIANTS][SWEEP_PATH_LEN + SWEEP_LABEL_LEN];
+    static const char *cells[SWEEP_MAX_VARIANTS * SWEEP_NCOLS];
+    static const char *link_ptr[SWEEP_MAX_VARIANTS], *cls[SWEEP_MAX_VARIANTS];
+    struct curve_buf *cb = calloc(n ? n : 1, sizeof *cb);
+    struct html_curves *hc = calloc(n ? n : 1, sizeof *hc);
+    char title[256], p[SWEEP_PATH_LEN];
+    int rc = -1;
+    if (!cb || !hc) {
+        lj_err(err, "%s: out of memory", path);
+        goto out;
+    }
+    for (size_t r = 0; r < n; r++) {
+        row_cells(&rows[r], buf[r], cells + r * SWEEP_NCOLS);
+        snprintf(links[r], sizeof links[r], "%.1500s%s/report.html", link_base, rows[r].dir);
+        link_ptr[r] = links[r];
+        cls[r] = rows[r].ran ? rows[r].verdict : "error";
+        snprintf(p, sizeof p, "%s/%s/samples.csv", sweep_dir, rows[r].dir);
+        read_samples(p, &cb[r]);
+        hc[r] = (struct html_curves){buf[r][0], cb[r].procs, cb[r].n, cb[r].mem, cb[r].n};
+    }
+    struct html_table t = {SWEEP_NCOLS, (unsigned)n, table_head, cells, link_ptr, cls};
+    snprintf(title, sizeof title, "logjam sweep: %s", sc->name);
+    rc = html_write_sweep(path, title, notes, &t, hc, n, err);
+out:
+    for (size_t r = 0; cb && r < n; r++) {
+        free(cb[r].procs);
+        free(cb[r].mem);
+    }
+    free(cb);
+    free(hc);
+    return rc;
+}
+
+/* ---- the command ----------------------------------------------------------------------- */
+
+static volatile sig_atomic_t g_sweep_interrupted;
+
+static void on_sweep_signal(int sig)
+{
+    (void)sig;
+    g_sweep_interrupted = 1;
+}
+
+/* Between variants a Ctrl-C means: start no more (run.c has its own handlers during a run). */
+static void sweep_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sweep_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[SWEEP_PATH_LEN];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static const char sweep_usage[] =
+    "usage: logjam sweep SCENARIO [options]\n"
+    "  one fresh node per combination of the swept values, the same load each time,\n"
+    "  and a table comparing them (stdout, sweep.json, sweep.csv, report.html)\n"
+    "\n"
+    "  -s, --set SECTION.KEY=VALUE    override one scenario key for every variant\n"
+    "      --vary SECTION.KEY=V1,V2   sweep a key over these values (repeatable; replaces\n"
+    "                                 the same key's [sweep] line)\n"
+    "      --sort KEY                 peak_processes, p99, memory, sync, name\n"
+    "                                 (default: scenario order)\n"
+    "  -o, --out DIR                  output directory (default ./logjam-out/sweep-<time>/);\n"
+    "                                 one sub-directory per variant\n"
+    "      --report FILE.html         also write the HTML page to FILE\n"
+    "      --fixture DIR              the fixture's ebin directory\n"
+    "      --no-progress              no per-variant lines on stderr\n"
+    "\n"
+    "exit codes: 0 every variant ran (whatever its verdict); 1 a variant had a harness\n"
+    "  error; 104 invalid scenario, --vary or combination (nothing started); 105\n"
+    "  interrupted (the table of the variants that ran is still written); 2 usage.\n";
+
+enum { SW_VARY = 300, SW_SORT, SW_REPORT, SW_FIXTURE, SW_NOPROGRESS };
+
+static const struct option sweep_options[] = {
+    {"set", required_argument, NULL, 's'},
+    {"vary", required_argument, NULL, SW_VARY},
+    {"sort", required_argument, NULL, SW_SORT},
+    {"out", required_argument, NULL, 'o'},
+    {"report", required_argument, NULL, SW_REPORT},
+    {"fixture", required_argument, NULL, SW_FIXTURE},
+    {"no-progress", no_argument, NULL, SW_NOPROGRESS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct sweep_args {
+    const char *overrides[SCENARIO_MAX_OVERRIDES];
+    unsigned nover;
+    const char *vary[SCENARIO_MAX_SWEEP_KEYS * 2];
+    unsigned nvary;
+    enum sweep_sort sort;
+    const char *out, *report, *fixture, *path;
+    bool progress;
+};
+
+/* Returns 0, or an exit code. */
+static int parse_args(int argc, char **argv, struct sweep_args *a)
+{
+    int c;
+    memset(a, 0, sizeof *a);
+    a->fixture = getenv("LOGJAM_FIXTURE_DIR");
+    if (!a->fixture || !*a->fixture)
+        a->fixture = LJ_FIXTURE_DIR;
+    a->progress = true;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:o:h", sweep_options, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (a->nover == SCENARIO_MAX_OVERRIDES) {
+                fprintf(stderr, "logjam: at most %d --set options\n", SCENARIO_MAX_OVERRIDES);
+                return LJ_EXIT_USAGE;
+            }
+            a->overrides[a->nover++] = optarg;
+            break;
+        case SW_VARY:
+            if (a->nvary == sizeof a->vary / sizeof a->vary[0]) {
+                fprintf(stderr, "logjam: too many --vary options\n");
+                return LJ_EXIT_USAGE;
+            }
+            a->vary[a->nvary++] = optarg;
+            break;
+        case SW_SORT:
+            if (sweep_sort_parse(optarg, &a->sort) != 0) {
+                fprintf(stderr,
+                        "logjam: --sort %s: expected peak_processes, p99, memory, sync or name\n",
+                        optarg);
+                return LJ_EXIT_INVALID;
+            }
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
+        case SW_REPORT:
+            a->report = optarg;
+            break;
+        case SW_FIXTURE:
+            a->fixture = optarg;
+            break;
+        case SW_NOPROGRESS:
+            a->progress = false;
+            break;
+        case 'h':
+            fputs(sweep_usage, stdout);
+            exit(0);
+        default:
+            fputs(sweep_usage, stderr);
+            return LJ_EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "logjam: %s\n",
+                optind < argc ? "one scenario file at most" : "which scenario file?");
+        fputs(sweep_usage, stderr);
+        return LJ_EXIT_USAGE;
+    }
+    a->path = argv[optind];
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    static struct sweep_result rows[SWEEP_MAX_VARIANTS];
+    struct scenario *base = malloc(sizeof *base), *sc = malloc(sizeof *sc);
+    char err[LJ_ERR_LEN], dir[SWEEP_PATH_LEN], path[SWEEP_PATH_LEN + SWEEP_LABEL_LEN],
+        notes[1024] = "";
+    struct sweep_args a;
+    unsigned n = 0, nrows = 0;
+    bool interrupted = false, harness_error = false;
+    int code;
+    uint64_t t0 = now_us();
+
+    if (!base || !sc) {
+        fprintf(stderr, "logjam: out of memory\n");
+        code = LJ_EXIT_HARNESS;
+        goto out;
+    }
+    if ((code = parse_args(argc, argv, &a)) != 0)
+        goto out;
+    code = LJ_EXIT_INVALID;
+    if (scenario_load(base, a.path, a.overrides, a.nover, err) != 0) {
+        fprintf(stderr, "logjam: %s\n", err);
+        goto out;
+    }
+    for (unsigned i = 0; i < a.nvary; i++) {
+        if (sweep_parse_vary(base, a.vary[i], err) != 0) {
+            fprintf(stderr, "logjam: %s\n", err);
+            goto out;
+        }
+    }
+    if (sweep_count(base, &n, err) != 0 || sweep_check_all(base, err) != 0) {
+        fprintf(stderr, "logjam: %s\n", err);
+        goto out;
+    }
+
+    if (a.out) {
+        snprintf(dir, sizeof dir, "%s", a.out);
+    } else {
+        char stamp[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        snprintf(dir, sizeof dir, "logjam-out/sweep-%s", stamp);
+    }
+    if (mkdir_p(dir) < 0) {
+        fprintf(stderr, "logjam: cannot create the output directory %s: %s\n", dir,
+                strerror(errno));
+        code = LJ_EXIT_HARNESS;
+        goto out;
+    }
+
+    g_sweep_interrupted = 0;
+    sweep_signals();
+    for (unsigned v = 0; v < n; v++) {
+        struct sweep_result *r = &rows[nrows];
+        if (g_sweep_interrupted) {
+            interrupted = true;
+            break;
+        }
+        memset(r, 0, sizeof *r);
+        r->index = v + 1;
+        if (sweep_variant(base, v, n, sc, r->label, sizeof r->label, r->dir, sizeof r->dir, err) !=
+            0) { /* checked above: cannot happen */
+            fprintf(stderr, "logjam: %s\n", err);
+            code = LJ_EXIT_INVALID;
+            goto out;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, r->dir);
+        struct run_opts o = {.fixture_ebin = a.fixture, .out_dir = path, .quiet = true};
+        if (a.progress)
+            fprintf(stderr, "logjam: sweep [%u/%u] %s ...\n", v + 1, n, r->label);
+        uint64_t started = now_us();
+        r->exit_code = run_scenario(sc, &o);
+        sweep_signals();
+        nrows++;
+        snprintf(path, sizeof path, "%s/%s/summary.json", dir, r->dir);
+        if (sweep_result_read(r, path, err) != 0) {
+            snprintf(r->error, sizeof r->error, "%.255s", err);
+            snprintf(r->verdict, sizeof r->verdict, "error");
+        }
+        if (r->exit_code == LJ_EXIT_HARNESS || !r->ran)
+            harness_error = true;
+        if (r->exit_code == LJ_EXIT_INTERRUPTED)
+            interrupted = true;
+        if (a.progress)
+            fprintf(stderr, "logjam: sweep [%u/%u] %s: %s (exit %d) in %.1fs\n", v + 1, n, r->label,
+                    r->ran ? r->verdict : "error", r->exit_code,
+                    (double)(now_us() - started) / 1e6);
+        if (interrupted)
+            break;
+    }
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+
+    code = interrupted ? LJ_EXIT_INTERRUPTED : harness_error ? LJ_EXIT_HARNESS : LJ_EXIT_PASS;
+    double elapsed = (double)(now_us() - t0) / 1e6;
+    sweep_sort_results(rows, nrows, a.sort);
+
+    printf("\nlogjam sweep  %s  %u of %u variants%s  %.0fs  (sorted by %s)\n\n", base->path, nrows,
+           n, interrupted ? " (interrupted)" : "", elapsed, sort_names[a.sort]);
+    sweep_print_table(stdout, rows, nrows);
+    printf("\n  files    %s/sweep.json %s/sweep.csv %s/report.html\n\n", dir, dir, dir);
+    fflush(stdout);
+
+    json_t *js = sweep_json(base, rows, nrows, a.sort, code, interrupted, elapsed);
+    char *text = js ? json_dumps(js, JSON_INDENT(2)) : NULL;
+    char *csv = sweep_csv(rows, nrows);
+    bool write_failed = !text || !csv;
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    if (text && report_write(path, text, err) < 0) {
+        fprintf(stderr, "logjam: %s\n", err);
+        write_failed = true;
+    }
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    if (csv && report_write(path, csv, err) < 0) {
+        fprintf(stderr, "logjam: %s\n", err);
+        write_failed = true;
+    }
+    free(text);
+    free(csv);
+    json_decref(js);
+
+    size_t used = (size_t)snprintf(notes, sizeof notes,
+                                   "%u of %u variants of %s%s, sorted by %s, "
+                                   "%.0f s.",
+                                   nrows, n, base->path, interrupted ? " (interrupted)" : "",
+                                   sort_names[a.sort], elapsed);
+    for (unsigned i = 0; i < base->nsweep && used < sizeof notes; i++) {
+        used += (size_t)snprintf(notes + used, sizeof notes - used, " %s:", base->sweep[i].key);
+        for (unsigned k = 0; k < base->sweep[i].nvalues && used < sizeof notes; k++)
+            used += (size_t)snprintf(notes + used, sizeof notes - used, "%s %s", k ? "," : "",
+                                     base->sweep[i].values[k]);
+        if (used < sizeof notes)
+            used += (size_t)snprintf(notes + used, sizeof notes - used, ";");
+    }
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    char *real = realpath(dir, NULL);
+    char base_link[SWEEP_PATH_LEN + 8];
+    snprintf(base_link, sizeof base_link, "file://%.2000s/", real ? real : dir);
+    free(real);
+    if (write_html(path, dir, "", base, rows, nrows, notes, err) < 0 ||
+        (a.report && write_html(a.report, dir, base_link, base, rows, nrows, notes, err) < 0)) {
+        fprintf(stderr, "logjam: %s\n", err);
+        write_failed = true;
+    }
+    if (write_failed && code == LJ_EXIT_PASS)
+        code = LJ_EXIT_HARNESS;
+out:
+    free(base);
+    free(sc);
+    return code;
+}
