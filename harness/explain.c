@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
+
 /* A known way for a process to be stuck. A group matches when one of its frames contains
  * `frame` and (if set) one of its frames contains `also`. Order matters: first match wins. */
 static const struct pattern {
@@ -87,15 +89,7 @@ static void stack_text(const json_t *stack, char *buf, size_t len)
 
 static void commas(long long x, char *buf, size_t len)
 {
-    char raw[32];
-    snprintf(raw, sizeof raw, "%lld", x);
-    size_t n = strlen(raw), o = 0;
-    for (size_t i = 0; i < n && o + 2 < len; i++) {
-        buf[o++] = raw[i];
-        if ((n - i - 1) % 3 == 0 && i + 1 < n && raw[i] != '-')
-            buf[o++] = ',';
-    }
-    buf[o] = '\0';
+    units_format_count((double)x, buf, len);
 }
 
 char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const struct results *r)

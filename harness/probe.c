@@ -190,6 +190,21 @@ static json_t *printed_to_json(const char *buf, int *index)
     return j;
 }
 
+/* The next arity terms as a JSON array (list and tuple elements); NULL if one fails. */
+static json_t *elements_to_json(const char *buf, int *index, int arity)
+{
+    json_t *arr = json_array();
+    for (int k = 0; k < arity; k++) {
+        json_t *e = probe_term_to_json(buf, index);
+        if (!e) {
+            json_decref(arr);
+            return NULL;
+        }
+        json_array_append_new(arr, e);
+    }
+    return arr;
+}
+
 json_t *probe_term_to_json(const char *buf, int *index)
 {
     int type, size;
@@ -262,16 +277,8 @@ json_t *probe_term_to_json(const char *buf, int *index)
         int arity;
         if (ei_decode_list_header(buf, index, &arity) < 0)
             return NULL;
-        json_t *arr = json_array();
-        for (int k = 0; k < arity; k++) {
-            json_t *e = probe_term_to_json(buf, index);
-            if (!e) {
-                json_decref(arr);
-                return NULL;
-            }
-            json_array_append_new(arr, e);
-        }
-        if (arity > 0) { /* proper list tail */
+        json_t *arr = elements_to_json(buf, index, arity);
+        if (arr && arity > 0) { /* proper list tail */
             if (ei_get_type(buf, index, &type, &size) == 0 && type == ERL_NIL_EXT)
                 ei_decode_list_header(buf, index, &arity);
             else
@@ -284,16 +291,7 @@ json_t *probe_term_to_json(const char *buf, int *index)
         int arity;
         if (ei_decode_tuple_header(buf, index, &arity) < 0)
             return NULL;
-        json_t *arr = json_array();
-        for (int k = 0; k < arity; k++) {
-            json_t *e = probe_term_to_json(buf, index);
-            if (!e) {
-                json_decref(arr);
-                return NULL;
-            }
-            json_array_append_new(arr, e);
-        }
-        return arr;
+        return elements_to_json(buf, index, arity);
     }
     case ERL_MAP_EXT: {
         int arity;

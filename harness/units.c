@@ -276,3 +276,23 @@ char *units_format_rate(double per_s, char *buf, size_t len)
     snprintf(buf, len, "%s/s", tmp);
     return buf;
 }
+
+char *units_format_count(double v, char *buf, size_t len)
+{
+    char raw[32];
+    long long x = llround(v);
+    size_t o = 0;
+    if (len == 0)
+        return buf;
+    snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
+    size_t n = strlen(raw);
+    if (x < 0 && o + 1 < len)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        buf[o++] = raw[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}

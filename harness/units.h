@@ -29,4 +29,7 @@ char *units_format_duration(uint64_t us, char *buf, size_t len);
 char *units_format_size(uint64_t bytes, char *buf, size_t len);
 char *units_format_rate(double per_s, char *buf, size_t len);
 
+/* A count with thousands separators, rounded: 104233 -> "104,233", -1500 -> "-1,500". */
+char *units_format_count(double v, char *buf, size_t len);
+
 #endif
