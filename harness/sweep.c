@@ -34,7 +34,11 @@ int sweep_parse_vary(struct scenario *sc, const char *arg, char *err)
         lj_err(err, "--vary %.200s: expected section.key=v1,v2,...", arg);
         return -1;
     }
+    while (*arg == ' ')
+        arg++;
     snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
+    for (size_t n = strlen(key); n > 0 && key[n - 1] == ' ';)
+        key[--n] = '\0';
     if (scenario_sweep_add(sc, key, eq + 1, true, msg) != 0) {
         lj_err(err, "--vary %.200s: %s", arg, msg);
         return -1;

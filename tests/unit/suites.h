@@ -17,6 +17,7 @@
     X(series)                                                                                      \
     X(explain)                                                                                     \
     X(chart)                                                                                       \
+    X(sweep)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
