@@ -45,28 +45,32 @@ deps:
 
 fixture: $(ERL_BEAM) erlang_fixture/ebin/fixture.app
 
+# `make V=1` shows the full commands.
+Q            = $(if $(V),,@)
+say          = $(if $(V),,@echo "  $(1) $(2)";)
+
 bin/logjam: $(OBJ)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LJ_LIBS)
+	$(call say,LD,$@)$(CC) $(CFLAGS) -o $@ $(OBJ) $(LJ_LIBS)
 
 build/%.o: harness/%.c
 	@mkdir -p build
-	$(CC) $(CFLAGS) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/%.o: harness/%.c
 	@mkdir -p build/asan
-	$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$< [asan])$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/unit_%.o: tests/unit/%.c
 	@mkdir -p build/asan
-	$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -Iharness $(shell pkg-config --cflags check) -MMD -MP -c -o $@ $<
+	$(call say,CC,$< [asan])$(CC) -O1 -g $(SAN) $(LJ_CFLAGS) -Iharness $(shell pkg-config --cflags check) -MMD -MP -c -o $@ $<
 
 build/check_logjam: $(ASAN_OBJ)
-	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LJ_LIBS) $(shell pkg-config --libs check)
+	$(call say,LD,$@)$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LJ_LIBS) $(shell pkg-config --libs check)
 
 erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p erlang_fixture/ebin
-	$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
+	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
 
 erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 	@mkdir -p erlang_fixture/ebin
@@ -74,7 +78,7 @@ erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 
 build/eunit/%.beam: erlang_fixture/test/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p build/eunit
-	$(ERLC) $(ERLC_FLAGS) -pa erlang_fixture/ebin -o build/eunit $<
+	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -pa erlang_fixture/ebin -o build/eunit $<
 
 # The demo: run the incident scenario. Exits 0 when the run itself worked, whatever the verdict.
 run: deps
