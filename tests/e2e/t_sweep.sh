@@ -1,0 +1,43 @@
+# A tiny sweep: ci-gate at two log levels. Two rows in the table, sweep.json and sweep.csv
+# parse and agree with each variant's summary.json, one sub-directory per variant with its
+# own report, and nothing left running. A bad combination is refused before anything starts.
+. tests/e2e/lib.sh
+short=(--set run.duration=3s --set run.recovery=2s --set run.baseline=1s --set load.ramp=0s)
+
+# every combination is checked first: threshold 20 with window 50 is refused, exit 104
+run_logjam 104 sweep scenarios/ci-gate.ini --out "$T/bad" --no-progress "${short[@]}" \
+    --set logger.async_threshold=100 --set logger.async_threshold_window=50 \
+    --vary logger.async_threshold=100,20
+grep -q "variant 2 (async_threshold=20): .*window 50 is larger than async_threshold 20" \
+    "$T/stderr" || fail "no variant error: $(cat "$T/stderr")"
+[ ! -e "$T/bad" ] || fail "an invalid sweep created its output directory"
+run_logjam 104 sweep scenarios/ci-gate.ini --vary logger.level=info,loud
+grep -q "bad value 'loud'" "$T/stderr" || fail "bad --vary value: $(cat "$T/stderr")"
+
+run_logjam 0 sweep scenarios/ci-gate.ini --out "$OUT" --no-progress "${short[@]}" \
+    --vary logger.level=info,debug --sort name --report "$T/sweep.html"
+cat "$T/stdout"
+[ "$(grep -c '^  0[12] level=' "$T/stdout")" -eq 2 ] || fail "table has not 2 rows"
+for d in 01-level=info 02-level=debug; do
+    for f in summary.json samples.csv report.html; do
+        [ -s "$OUT/$d/$f" ] || fail "$d/$f missing"
+    done
+done
+[ -s "$OUT/report.html" ] && [ -s "$T/sweep.html" ] || fail "sweep report.html missing"
+grep -q 'id="chart-sweep-processes"' "$OUT/report.html" || fail "no overlaid chart"
+python3 - "$OUT" <<'PY'
+import csv, json, sys, os
+out = sys.argv[1]
+j = json.load(open(os.path.join(out, "sweep.json")))
+rows = list(csv.DictReader(open(os.path.join(out, "sweep.csv"))))
+assert j["exit_code"] == 0 and j["sort"] == "name", j
+assert [v["variant"] for v in j["variants"]] == ["level=debug", "level=info"], j["variants"]
+assert len(rows) == 2, rows
+for v, r in zip(j["variants"], rows):
+    s = json.load(open(os.path.join(out, v["dir"], "summary.json")))
+    assert s["settings"]["logger.level"] == v["variant"].split("=")[1], s["settings"]
+    assert v["peak_processes"] == s["metrics"]["processes"]["max"], (v, s["metrics"]["processes"])
+    assert float(r["peak_processes"]) == v["peak_processes"], (r, v)
+    assert r["verdict"] == v["verdict"] == s["verdict"], (r, v)
+PY
+assert_nothing_left
