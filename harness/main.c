@@ -8,6 +8,7 @@
 #include "cmd_load.h"
 #include "run.h"
 #include "scenario.h"
+#include "sysconfig.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -169,6 +170,10 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
         return LJ_EXIT_USAGE;
     }
     if (scenario_load(sc, path, overrides, nover, err) < 0) {
+        fprintf(stderr, "logjam: %s\n", err);
+        return LJ_EXIT_INVALID;
+    }
+    if (sc->sys_config[0] && sysconfig_check(sc->sys_config, err) < 0) {
         fprintf(stderr, "logjam: %s\n", err);
         return LJ_EXIT_INVALID;
     }

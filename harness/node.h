@@ -18,6 +18,16 @@ struct node;
  * last error line included); nothing is left running and the temp dir is gone. */
 struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err);
 
+/* The node's sys.config text for sc (an Erlang term list ending in ".\n"): the `fixture'
+ * section (every scenario key under the fixture's env names, fixture.app.src), for backend
+ * lager also a `lager' section (lager 3.9.2's own env: one lager_file_backend at the level,
+ * async_threshold / window / killer keys, `undefined' kept as the atom), and the `kernel'
+ * section (distribution on loopback). The OTP logger keys travel in the fixture section
+ * (fx_log_otp adds its handler at start). dir: the node's private dir, where the log file
+ * goes. A user's sys.config is passed after this one, so its sections win key by key.
+ * Returns malloc'd text the caller frees, or NULL when out of memory. */
+char *node_sys_config(const struct scenario *sc, const char *dir);
+
 /* Open another probe connection to the node (each thread its own), alive name unique. */
 struct probe *node_probe(struct node *n, const char *role, char *err);
 

@@ -1,5 +1,7 @@
 %% @doc Backend `lager': the real lager 3.9.2 (Debian's erlang-lager), configured from the
 %% fixture's keys, so the fixture's own logger can be checked against the original.
+%% On a node logjam starts, those keys arrive as the `lager' section of its sys.config,
+%% where a user's own sys.config (`--sys-config') can override any of them.
 %%
 %% The send path is lager's own: workers call `lager:log/4', which does lager's level
 %% check, formats in the caller and picks notify/sync_notify from lager_config's
@@ -27,14 +29,21 @@ child_specs(Config) ->
     _ = application:stop(lager),
     _ = application:unload(lager),
     ok = application:load(lager),
-    [set_lager_env(K, V) || {K, V} <- lager_env(Config)],
+    %% logjam writes a `lager' section into the node's sys.config (harness/node.c), and a
+    %% user's own sys.config comes after it, so its keys win. Loading lager applied both;
+    %% `handlers' (not in lager.app's env) says a config file configured lager, and then
+    %% the env is left exactly as the files made it. Otherwise (a node without that
+    %% section, e.g. the EUnit tests) it is derived from the fixture's keys.
+    _ = configured_by_sys_config() orelse
+        [set_lager_env(K, V) || {K, V} <- lager_env(Config)],
     case application:ensure_all_started(lager) of
         {ok, _} -> ok;
         {error, Reason} -> exit({lager_failed_to_start, Reason})
     end,
     [#{id => fx_log_poll,
        start => {fx_log_poll, start_link,
-                 [{fun ?MODULE:sample/0, maps:get(killer_reinstall_after, Config)}]},
+                 [{fun ?MODULE:sample/0,
+                   application:get_env(lager, killer_reinstall_after, 5000)}]},
        type => worker}].
 
 %% @doc lager's own send path; lager:log/4 returns ok or {error, lager_not_running}.
@@ -87,6 +96,9 @@ sample() ->
 %%====================================================================
 %% Internal functions
 %%====================================================================
+
+configured_by_sys_config() ->
+    application:get_env(lager, handlers) =/= undefined.
 
 lager_env(#{log_level := Level, log_file := File, async_threshold := T,
             async_threshold_window := W, killer_hwm := Hwm,

@@ -533,6 +533,40 @@ START_TEST(test_scenario_otp_qlen_order)
 }
 END_TEST
 
+/* What each logger backend rejects, in a file and through --set, before anything starts. */
+START_TEST(test_scenario_backend_invalid_combinations)
+{
+    /* lager: negative threshold / window / killer_hwm, window > threshold */
+    load_bad("[logger]\nbackend = lager\nasync_threshold_window = -1\n",
+             "t.ini:3: bad value '-1' for [logger] async_threshold_window");
+    load_bad("[logger]\nbackend = lager\nkiller_hwm = -1\n",
+             "t.ini:3: bad value '-1' for [logger] killer_hwm");
+    load_bad("[logger]\nbackend = lager\nasync_threshold_window = 5\nasync_threshold = 4\n",
+             "t.ini:4: [logger] async_threshold_window 5 is larger than async_threshold 4");
+    const char *window[] = {"logger.backend=lager", "logger.async_threshold_window=30"};
+    ck_assert_int_eq(scenario_load(&sc, NULL, window, 2, err), -1);
+    ck_assert_str_eq(err,
+                     "--set logger.async_threshold_window=30: [logger] async_threshold_window "
+                     "30 is larger than async_threshold 20 (lager rejects this as bad_config)");
+    /* OTP: drop < sync, flush < drop, drop_mode_qlen <= 1 */
+    load_bad("[logger]\nbackend = otp\nsync_mode_qlen = 50\ndrop_mode_qlen = 40\n",
+             "t.ini:4: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
+             "got 50, 40, 1000");
+    load_bad("[logger]\nbackend = otp\ndrop_mode_qlen = 300\nflush_qlen = 250\n",
+             "t.ini:4: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
+             "got 10, 300, 250");
+    load_bad("[logger]\nbackend = otp\ndrop_mode_qlen = 0\n",
+             "t.ini:3: bad value '0' for [logger] drop_mode_qlen: expected an integer >= 2");
+    const char *otp[] = {"logger.backend=otp", "logger.flush_qlen=150"};
+    ck_assert_int_eq(scenario_load(&sc, NULL, otp, 2, err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "--set logger.flush_qlen=150: [logger] OTP logger needs"));
+    /* the edges that are allowed: window == threshold (lager 3.x accepts it), sync == drop
+     * (disables sync mode), drop == flush (disables drop mode), sync 0 (always sync) */
+    load_ok("[logger]\nbackend = lager\nasync_threshold = 5\nasync_threshold_window = 5\n");
+    load_ok("[logger]\nbackend = otp\nsync_mode_qlen = 0\ndrop_mode_qlen = 2\nflush_qlen = 2\n");
+}
+END_TEST
+
 START_TEST(test_scenario_stages_exclude_rate_and_ramp)
 {
     load_bad("[load]\nrate = 5/s\nstages = 10s:5/s\n",
@@ -946,6 +980,7 @@ Suite *scenario_suite(void)
     tc = tcase_create("cross-key");
     tcase_add_test(tc, test_scenario_window_larger_than_threshold_names_line);
     tcase_add_test(tc, test_scenario_otp_qlen_order);
+    tcase_add_test(tc, test_scenario_backend_invalid_combinations);
     tcase_add_test(tc, test_scenario_stages_exclude_rate_and_ramp);
     tcase_add_test(tc, test_scenario_ramp_not_longer_than_duration);
     tcase_add_test(tc, test_scenario_threads_not_more_than_connections);

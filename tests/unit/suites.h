@@ -16,6 +16,7 @@
     X(probe)                                                                                       \
     X(series)                                                                                      \
     X(explain)                                                                                     \
+    X(node)                                                                                        \
     X(chart)                                                                                       \
     X(sweep)                                                                                       \
     /* X(module) above this line */
