@@ -32,6 +32,9 @@ static const struct pattern {
      true},
     {"acceptor", "prim_inet:accept", NULL, "acceptors waiting for connections", true},
     {"idle server", "gen_server:loop", NULL, "idle servers", true},
+    /* OTP logger callers that are not blocked (async/drop mode) but queue for a CPU while
+     * formatting and checking the handler: busy, not stuck. After the logger_olp:call row. */
+    {"otp log call", "logger_h_common:log/2", NULL, "running OTP logger's send path", true},
 };
 
 static bool stack_has(const json_t *stack, const char *needle)

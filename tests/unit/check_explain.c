@@ -116,6 +116,23 @@ START_TEST(test_explain_names_the_otp_handler)
 }
 END_TEST
 
+START_TEST(test_explain_busy_otp_callers_are_not_stuck)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(984,
+                                        "[\"erts_internal:is_process_alive/1\", "
+                                        "\"logger_h_common:log/2\", "
+                                        "\"logger_backend:call_handlers/3\", \"fx_log:log/3\"]",
+                                        NULL, 0));
+    json_t *doc = doc_of(3691, groups);
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    ck_assert_msg(strstr(text, "Nothing is stuck"), "%s", text);
+    ck_assert_msg(!strstr(text, "no known pattern"), "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_explain_healthy_node_says_nothing_is_stuck)
 {
     json_t *groups = json_array();
@@ -214,6 +231,7 @@ Suite *explain_suite(void)
     tcase_add_test(tc, test_explain_undefined_threshold_is_always_sync);
     tcase_add_test(tc, test_explain_names_lager_and_its_killer);
     tcase_add_test(tc, test_explain_names_the_otp_handler);
+    tcase_add_test(tc, test_explain_busy_otp_callers_are_not_stuck);
     tcase_add_test(tc, test_explain_healthy_node_says_nothing_is_stuck);
     tcase_add_test(tc, test_explain_reports_unknown_patterns_by_count);
     tcase_add_test(tc, test_explain_bounded_pool_names_its_queue);
