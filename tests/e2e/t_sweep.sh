@@ -41,3 +41,18 @@ for v, r in zip(j["variants"], rows):
     assert r["verdict"] == v["verdict"] == s["verdict"], (r, v)
 PY
 assert_nothing_left
+
+# Ctrl-C during the first variant: it stops short, no further variant starts, the table of
+# what ran is still written, exit 105.
+"$LOGJAM" sweep scenarios/ci-gate.ini --out "$T/int" --no-progress "${short[@]}" \
+    --set run.duration=20s --vary logger.level=info,debug,notice >"$T/stdout" 2>"$T/stderr" &
+pid=$!
+in_load() { grep -q ',load,' "$T/int/01-level=info/samples.csv" 2>/dev/null; }
+wait_for 30 in_load || fail "no load samples: $(cat "$T/stderr")"
+kill -INT $pid
+set +e; wait $pid; code=$?; set -e
+[ "$code" -eq 105 ] || fail "exit code $code after SIGINT: $(cat "$T/stderr")"
+[ ! -e "$T/int/02-level=debug" ] || fail "a variant started after Ctrl-C"
+[ "$(json "$T/int/sweep.json" "len(j['variants']), j['interrupted'], j['variants'][0]['verdict']")" \
+    = "1 True interrupted" ] || fail "sweep.json after Ctrl-C: $(cat "$T/int/sweep.json")"
+assert_nothing_left
