@@ -71,7 +71,7 @@ static size_t lttb_segment(const struct chart_point *in, size_t a, size_t b, siz
 
 size_t chart_lttb(const struct chart_point *in, size_t n, struct chart_point *out, size_t want)
 {
-    size_t anchor[4], nanchor = 0, imin = 0, imax = 0;
+    size_t anchor[4] = {0}, nanchor = 0, imin = 0, imax = 0;
     if (want < 4)
         want = 4;
     if (n <= want) {

@@ -101,7 +101,7 @@ int sweep_variant(const struct scenario *base, unsigned v, unsigned nvariants, s
                   char *label, size_t llen, char *dir, size_t dlen, char *err)
 {
     char msg[LJ_ERR_LEN], assign[SCENARIO_SWEEP_SETS_LEN + 128], flat[SWEEP_LABEL_LEN] = "";
-    unsigned digit[SCENARIO_MAX_SWEEP_KEYS], row = 0, rest = v;
+    unsigned digit[SCENARIO_MAX_SWEEP_KEYS] = {0}, row = 0, rest = v;
 
     /* mixed radix, the last axis fastest */
     for (unsigned i = base->nsweep; i-- > 0;) {
