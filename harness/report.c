@@ -50,19 +50,7 @@ int report_csv_row(FILE *f, const struct sample *s)
 /* 104233 -> "104,233" */
 static char *fmt_count(double v, char *buf, size_t len)
 {
-    char raw[32];
-    long long x = llround(v);
-    snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
-    size_t n = strlen(raw), o = 0;
-    if (x < 0 && o + 1 < len)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 2 < len; i++) {
-        buf[o++] = raw[i];
-        if ((n - i - 1) % 3 == 0 && i + 1 < n)
-            buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
+    return units_format_count(v, buf, len);
 }
 
 static char *fmt_secs(double s, char *buf, size_t len)
@@ -412,28 +400,6 @@ int report_write(const char *path, const char *text, char *err)
     return 0;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 int report_junit(const char *path, const struct report *rep, char *err)
 {
     char *text = NULL;
@@ -449,29 +415,29 @@ int report_junit(const char *path, const struct report *rep, char *err)
     bool errored = rep->exit_code == 1 || rep->exit_code == 105;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f, "<testsuites>\n  <testsuite name=\"logjam ");
-    xml_escape(f, rep->sc->name);
+    chart_escape(f, rep->sc->name);
     fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%d\">\n", rep->ngates + (errored ? 1 : 0),
             failures, errored ? 1 : 0);
     if (errored) {
         fprintf(f, "    <testcase classname=\"logjam\" name=\"run\">\n      <error message=\"");
-        xml_escape(f, rep->error && rep->error[0] ? rep->error : rep->verdict);
+        chart_escape(f, rep->error && rep->error[0] ? rep->error : rep->verdict);
         fprintf(f, "\"/>\n    </testcase>\n");
     }
     for (unsigned i = 0; i < rep->ngates; i++) {
         const struct gate_result *g = &rep->gates[i];
         char v[32];
         fprintf(f, "    <testcase classname=\"logjam.gates\" name=\"");
-        xml_escape(f, g->gate->metric);
+        chart_escape(f, g->gate->metric);
         fputs(" ", f);
-        xml_escape(f, g->gate->expr);
+        chart_escape(f, g->gate->expr);
         fputs("\">", f);
         if (!g->ok) {
             fputs("\n      <failure message=\"", f);
-            xml_escape(f, g->gate->metric);
+            chart_escape(f, g->gate->metric);
             fputs(" = ", f);
-            xml_escape(f, g->has_data ? report_gate_value(g->gate, g->value, v, sizeof v) : "no data");
+            chart_escape(f, g->has_data ? report_gate_value(g->gate, g->value, v, sizeof v) : "no data");
             fputs(", wanted ", f);
-            xml_escape(f, g->gate->expr);
+            chart_escape(f, g->gate->expr);
             fputs("\"/>\n    ", f);
         }
         fputs("</testcase>\n", f);

@@ -16,6 +16,7 @@
 #include "html.h"
 #include "report.h"
 #include "run.h"
+#include "units.h"
 #include "util.h"
 
 #ifndef LJ_FIXTURE_DIR
@@ -267,23 +268,11 @@ void sweep_sort_results(struct sweep_result *rows, size_t n, enum sweep_sort by)
 
 static char *fmt_count(double v, char *buf, size_t len)
 {
-    char raw[32];
     if (isnan(v)) {
         snprintf(buf, len, "-");
         return buf;
     }
-    long long x = llround(v);
-    snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
-    size_t n = strlen(raw), o = 0;
-    if (x < 0 && o + 1 < len)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 2 < len; i++) {
-        buf[o++] = raw[i];
-        if ((n - i - 1) % 3 == 0 && i + 1 < n)
-            buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
+    return units_format_count(v, buf, len);
 }
 
 static char *fmt_bytes(double v, char *buf, size_t len)
