@@ -236,6 +236,7 @@ void results_finish(struct results *r)
     r->drain_rate = 0;
     double sampled = 0;
     int64_t sw0 = -1, dr0 = -1;
+    bool seen_other = false;
     double base_sum = 0;
     size_t base_n = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -248,7 +249,12 @@ void results_finish(struct results *r)
             sw0 = a->logger_switches;
             dr0 = a->logger_dropped;
         }
-        if (a->phase != PHASE_BASELINE && a->logger_mode == MODE_SYNC && !r->has_sync_first) {
+        /* A switch needs a mode to switch from: a logger that is sync from the start
+         * (async_threshold = undefined) never "first switched". */
+        if (a->logger_mode != MODE_SYNC)
+            seen_other = true;
+        if (a->phase != PHASE_BASELINE && a->logger_mode == MODE_SYNC && seen_other &&
+            !r->has_sync_first) {
             r->has_sync_first = true;
             r->sync_first =
                 a->at_us > r->load_start_us ? (double)(a->at_us - r->load_start_us) / 1e6 : 0;

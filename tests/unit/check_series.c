@@ -174,6 +174,30 @@ START_TEST(test_series_load_metrics_and_no_data)
 }
 END_TEST
 
+START_TEST(test_series_always_sync_has_no_first_switch)
+{
+    struct series *s = series_new();
+    struct sample smp;
+    struct results r;
+    double v;
+    for (int i = 0; i < 6; i++) {
+        memset(&smp, 0, sizeof smp);
+        smp.at_us = (uint64_t)i * 500000;
+        smp.phase = i < 2 ? PHASE_BASELINE : PHASE_LOAD;
+        smp.logger_mode = MODE_SYNC; /* async_threshold = undefined: sync from the start */
+        series_add(s, &smp);
+    }
+    memset(&r, 0, sizeof r);
+    r.series = s;
+    r.load_start_us = 1000000;
+    results_finish(&r);
+    ck_assert(!r.has_sync_first);
+    ck_assert_int_eq(results_value(&r, "logger.sync", AGG_FIRST, 0, &v), -1);
+    ck_assert_double_eq_tol(r.sync_share, 1.0, 1e-9);
+    series_free(s);
+}
+END_TEST
+
 Suite *series_suite(void)
 {
     Suite *s = suite_create("series");
@@ -184,6 +208,7 @@ Suite *series_suite(void)
     tcase_add_test(tc, test_series_recovery_stuck_for_good_has_no_time);
     tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);
     tcase_add_test(tc, test_series_load_metrics_and_no_data);
+    tcase_add_test(tc, test_series_always_sync_has_no_first_switch);
     suite_add_tcase(s, tc);
     return s;
 }
