@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -29,9 +30,17 @@
  * Open loop: global request g (0-based) is due at start + Ninv(g + 1), where N(t) is the
  * integral of the rate schedule (constant, ramp from 0, or piecewise-linear stages); thread
  * i of T owns every g = k*T + i. A thread's backlog is implicit: due(now) - issued. A
- * per-thread timer fires at the next intended time (EVENT_BASE_FLAG_PRECISE_TIMER: timerfd,
- * microseconds) when a connection is idle; a reply hands the next due request to its now-idle
- * connection at once. A late wake-up just finds more requests due: none is lost.
+ * per-thread timerfd (CLOCK_MONOTONIC, absolute, microseconds) fires at the next intended time
+ * when a connection is idle; a reply hands the next due request to its now-idle connection at
+ * once. A late wake-up just finds more requests due: none is lost.
+ *
+ * Timer cost (measured, see bench/run and the commit that brought it): the timerfd is a
+ * persistent EV_READ event, reprogrammed only when the time it must fire at changes, not on
+ * every loop pass as EVENT_BASE_FLAG_PRECISE_TIMER does (timerfd_settime per epoll_wait).
+ * Wake-ups are batched: after a tick at T the next tick is not before T + send quantum, and
+ * every request due by then goes out in that tick. A request keeps its intended time, so
+ * the at most one quantum it waits is in the corrected latency, never hidden. The base's own
+ * timers (end, sweep, spread, back-off) need only milliseconds: libevent's default clock.
  *
  * Client timeouts: one per-thread sweep timer (period timeout/20, 1..50 ms) scans the
  * thread's connections; no per-request timer, so no heap operation per request.
@@ -47,6 +56,9 @@
 #define LOAD_SWEEP_MIN_US 1000
 #define LOAD_SWEEP_MAX_US 50000
 #define LOAD_MAX_SEGS (SCENARIO_MAX_STAGES + 2)
+#ifndef LOAD_SEND_QUANTUM_US
+#define LOAD_SEND_QUANTUM_US 250 /* default open-loop tick batching, see the design note */
+#endif
 
 enum conn_state { CS_CLOSED = 0, CS_BACKOFF, CS_CONNECTING, CS_IDLE, CS_BUSY };
 enum parse_state { PS_STATUS = 0, PS_HEADERS, PS_BODY, PS_BODY_EOF };
@@ -94,8 +106,10 @@ struct load_thread {
     unsigned nconns, nspread; /* connections opened so far by the initial spread */
     unsigned *idle;           /* FIFO ring of idle connection indexes (open loop) */
     unsigned idle_head, idle_len;
-    uint64_t issued;      /* open loop: requests taken from the schedule */
-    uint64_t sched_armed; /* the `issued` value the schedule timer is armed for, +1 */
+    uint64_t issued;     /* open loop: requests taken from the schedule */
+    int sched_fd;        /* open loop: the schedule's timerfd, -1 in closed loop */
+    uint64_t sched_at;   /* absolute us sched_fd is programmed for; 0: disarmed or expired */
+    uint64_t sched_tick; /* when sched_fd last fired (0: never): the next not before + quantum */
     unsigned seg_cursor;
     struct hist *corrected, *uncorrected;
     char *rbuf;
@@ -108,6 +122,7 @@ struct load {
     unsigned nthreads, connections;
     bool open_loop;
     uint64_t duration_us, ramp_us, timeout_us, sweep_us, spread_us;
+    uint64_t quantum_us; /* open loop: minimum gap between two schedule ticks */
     uint64_t start_us;
     uint32_t addr;
     uint16_t port;
@@ -413,24 +428,46 @@ static void sched_dispatch(struct load_thread *t, uint64_t now)
     sched_arm(t);
 }
 
+/* Program the schedule's timerfd for absolute time `at` (us), or disarm it with 0. */
+static void sched_program(struct load_thread *t, uint64_t at)
+{
+    struct itimerspec its = {
+        .it_value = {.tv_sec = (time_t)(at / 1000000), .tv_nsec = (long)(at % 1000000) * 1000}};
+    if (timerfd_settime(t->sched_fd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
+        /* only EINVAL/EBADF, both bugs: the next reply still dispatches what is due */
+    }
+    t->sched_at = at;
+}
+
 static void sched_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct load_thread *t = arg;
-    t->sched_armed = 0;
-    sched_dispatch(t, now_us());
+    uint64_t now = now_us();
+    if (t->sched_at == 0 || t->sched_at > now)
+        return;      /* reported before a reply's dispatch reprogrammed it in the same pass */
+    t->sched_at = 0; /* expired: readable until reprogrammed */
+    t->sched_tick = now;
+    sched_dispatch(t, now);
+    if (t->sched_at == 0)
+        sched_program(t, 0); /* nothing to wait for: disarming also clears the readable state */
 }
 
+/* With an idle connection, make sure the timer fires when the next request is due, or at
+ * most one quantum later when the last tick was less than a quantum ago (batching). Keeps
+ * the programmed time whenever it already lies in that window: no syscall. */
 static void sched_arm(struct load_thread *t)
 {
-    if (t->idle_len == 0 || t->sched_armed == t->issued + 1)
-        return;
+    if (t->idle_len == 0)
+        return; /* a reply dispatches; a timer still armed fires once for nothing */
     uint64_t at = sched_time(t, t->issued);
     if (at == UINT64_MAX)
+        return; /* the schedule has ended */
+    uint64_t latest = at;
+    if (t->sched_tick && t->sched_tick + t->l->quantum_us > latest)
+        latest = t->sched_tick + t->l->quantum_us;
+    if (t->sched_at >= at && t->sched_at <= latest)
         return;
-    uint64_t now = now_us();
-    struct timeval tv = tv_of_us(at > now ? at - now : 0);
-    event_add(&t->ev_sched, &tv);
-    t->sched_armed = t->issued + 1;
+    sched_program(t, latest);
 }
 
 /* A connection is free: closed loop sends at once, open loop takes the oldest due request
@@ -682,6 +719,12 @@ static void spread_cb(evutil_socket_t fd, short what, void *arg)
 static void end_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct load_thread *t = arg;
+    uint64_t now = now_us(), end = t->l->start_us + t->l->duration_us;
+    if (now < end) { /* libevent's coarse clock may fire up to a tick early */
+        struct timeval tv = tv_of_us(end - now);
+        event_add(&t->ev_end, &tv);
+        return;
+    }
     event_base_loopbreak(t->base);
 }
 
@@ -704,6 +747,8 @@ static void *thread_main(void *arg)
     struct timeval tv;
 
     event_add(&t->ev_wake, NULL);
+    if (t->sched_fd >= 0)
+        event_add(&t->ev_sched, NULL);
     tv = tv_of_us(l->start_us + l->duration_us > now ? l->start_us + l->duration_us - now : 0);
     event_add(&t->ev_end, &tv);
     if (l->timeout_us > 0) {
@@ -756,10 +801,11 @@ static int load_thread_init(struct load *l, struct load_thread *t, unsigned inde
     t->index = index;
     t->nconns = nconns;
     t->wake_fd = -1;
+    t->sched_fd = -1;
     struct event_config *cfg = event_config_new();
     if (!cfg)
         goto nomem;
-    event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_PRECISE_TIMER);
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK); /* not PRECISE_TIMER: see the design */
     t->base = event_base_new_with_config(cfg);
     event_config_free(cfg);
     if (!t->base) {
@@ -770,6 +816,14 @@ static int load_thread_init(struct load *l, struct load_thread *t, unsigned inde
     if (t->wake_fd < 0) {
         lj_err(err, "load: eventfd: %s", strerror(errno));
         return -1;
+    }
+    if (l->open_loop) {
+        t->sched_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (t->sched_fd < 0) {
+            lj_err(err, "load: timerfd_create: %s", strerror(errno));
+            return -1;
+        }
+        event_assign(&t->ev_sched, t->base, t->sched_fd, EV_READ | EV_PERSIST, sched_cb, t);
     }
     t->conns = calloc(nconns, sizeof *t->conns);
     t->idle = calloc(nconns, sizeof *t->idle);
@@ -784,7 +838,6 @@ static int load_thread_init(struct load *l, struct load_thread *t, unsigned inde
     }
     event_assign(&t->ev_wake, t->base, t->wake_fd, EV_READ | EV_PERSIST, wake_cb, t);
     event_assign(&t->ev_end, t->base, -1, 0, end_cb, t);
-    event_assign(&t->ev_sched, t->base, -1, 0, sched_cb, t);
     event_assign(&t->ev_sweep, t->base, -1, EV_PERSIST, sweep_cb, t);
     event_assign(&t->ev_spread, t->base, -1, 0, spread_cb, t);
     return 0;
@@ -834,6 +887,7 @@ struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_
     l->open_loop = sc->rate > 0.0 || sc->nstages > 0;
     l->duration_us = sc->duration_us;
     l->ramp_us = sc->ramp_us;
+    l->quantum_us = LOAD_SEND_QUANTUM_US;
     l->timeout_us = sc->client_timeout_us;
     l->sweep_us = l->timeout_us / 20;
     if (l->sweep_us < LOAD_SWEEP_MIN_US)
@@ -875,6 +929,11 @@ nomem:
 fail:
     load_free(l);
     return NULL;
+}
+
+void load_set_send_quantum(struct load *l, uint64_t quantum_us)
+{
+    l->quantum_us = quantum_us;
 }
 
 int load_start(struct load *l, char *err)
@@ -975,6 +1034,8 @@ void load_free(struct load *l)
         }
         if (t->wake_fd >= 0)
             close(t->wake_fd);
+        if (t->sched_fd >= 0)
+            close(t->sched_fd);
         free(t->conns);
         free(t->idle);
         free(t->rbuf);

@@ -30,6 +30,12 @@ struct load;
  * needed. Returns NULL with err on failure. Nothing runs until load_start. */
 struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_t port, char *err);
 
+/* Open loop: the schedule timer ticks at most once per quantum_us (default 250 us); each tick
+ * sends every request due by then, so a request goes out at most one quantum after its
+ * intended time, which corrected latency includes. 0: a tick for every request. Call before
+ * load_start; closed loop ignores it. */
+void load_set_send_quantum(struct load *l, uint64_t quantum_us);
+
 /* Start the event-loop threads; the load phase lasts sc->duration_us and then stops by
  * itself. Returns 0, or -1 with err. */
 int load_start(struct load *l, char *err);

@@ -539,6 +539,81 @@ START_TEST(test_load_stop_from_another_thread_is_prompt)
 }
 END_TEST
 
+/* A 20 ms send quantum: ticks at most every 20 ms, each sends the ~40 requests due by then.
+ * Nothing is lost or sent early, and the wait shows in corrected latency only. */
+START_TEST(test_load_send_quantum_batches_and_shows_the_wait)
+{
+    struct srv *s = srv_start(SRV_OK);
+    struct scenario sc;
+    struct load_counters c;
+    char err[LJ_ERR_LEN];
+    scenario_for(&sc, 100, 1, 2000, 1000000);
+    struct load *l = load_new(&sc, INADDR_LOOPBACK, s->port, err);
+    ck_assert_msg(l != NULL, "load_new: %s", err);
+    load_set_send_quantum(l, 20000);
+    ck_assert_msg(load_start(l, err) == 0, "load_start: %s", err);
+    uint64_t deadline = now_us() + 4000000;
+    while (!load_done(l) && now_us() < deadline) {
+        load_counters(l, &c);
+        ck_assert_uint_le(c.sent, c.scheduled); /* never ahead of the schedule */
+        usleep(2000);
+    }
+    finish(l, sc.duration_us);
+    load_counters(l, &c);
+    wait_server_received(s, c.sent);
+    ck_assert_uint_ge(c.scheduled, 1980);
+    ck_assert_uint_le(c.scheduled, 2000);
+    ck_assert_uint_eq(c.sent + c.backlog, c.scheduled);
+    ck_assert_uint_ge(c.sent + 60, c.scheduled); /* at most the last tick's batch is left */
+    ck_assert_uint_eq(atomic_load(&s->received), c.sent);
+    ck_assert_uint_eq(c.errored + c.timeouts + c.failed, 0);
+    struct hist *cor = hist_new(), *unc = hist_new();
+    load_latency(l, cor, unc);
+    uint64_t cor50 = hist_percentile(cor, 50), unc50 = hist_percentile(unc, 50);
+    /* a request waits uniformly 0..20 ms for its tick: median ~10 ms */
+    ck_assert_msg(cor50 >= unc50 + 5000, "corrected p50 %llu us, uncorrected %llu us",
+                  (unsigned long long)cor50, (unsigned long long)unc50);
+    ck_assert_msg(cor50 < 20000 + unc50, "corrected p50 %llu us: later than one quantum",
+                  (unsigned long long)cor50);
+    hist_free(cor);
+    hist_free(unc);
+    load_free(l);
+    srv_stop(s);
+}
+END_TEST
+
+/* Without batching (quantum 0) and below the default quantum's rate alike, a request goes out
+ * within microseconds of its intended time: not on millisecond epoll timeouts. */
+START_TEST(test_load_open_loop_sends_on_time_to_the_microsecond)
+{
+    static const uint64_t quanta[] = {0, UINT64_MAX}; /* UINT64_MAX: leave the default */
+    struct srv *s = srv_start(SRV_OK);
+    for (size_t i = 0; i < sizeof quanta / sizeof quanta[0]; i++) {
+        struct scenario sc;
+        char err[LJ_ERR_LEN];
+        scenario_for(&sc, 20, 1, 1000, 1000000); /* 1 ms apart: above the default quantum */
+        struct load *l = load_new(&sc, INADDR_LOOPBACK, s->port, err);
+        ck_assert_msg(l != NULL, "load_new: %s", err);
+        if (quanta[i] != UINT64_MAX)
+            load_set_send_quantum(l, quanta[i]);
+        ck_assert_msg(load_start(l, err) == 0, "load_start: %s", err);
+        finish(l, sc.duration_us);
+        struct hist *cor = hist_new(), *unc = hist_new();
+        load_latency(l, cor, unc);
+        ck_assert_uint_ge(hist_count(cor), 950);
+        uint64_t cor50 = hist_percentile(cor, 50), unc50 = hist_percentile(unc, 50);
+        /* millisecond timeouts would be late by ~500 us at the median */
+        ck_assert_msg(cor50 < unc50 + 250,
+                      "quantum %zu: corrected p50 %llu us, uncorrected %llu us", i,
+                      (unsigned long long)cor50, (unsigned long long)unc50);
+        hist_free(cor);
+        hist_free(unc);
+        load_free(l);
+    }
+    srv_stop(s);
+}
+END_TEST
+
 Suite *load_suite(void)
 {
     Suite *s = suite_create("load");
@@ -556,6 +631,8 @@ Suite *load_suite(void)
     tcase_add_test(tc, test_load_non_2xx_counted_as_failed);
     tcase_add_test(tc, test_load_refused_connects_are_errors_with_backoff);
     tcase_add_test(tc, test_load_stop_from_another_thread_is_prompt);
+    tcase_add_test(tc, test_load_send_quantum_batches_and_shows_the_wait);
+    tcase_add_test(tc, test_load_open_loop_sends_on_time_to_the_microsecond);
     suite_add_tcase(s, tc);
     return s;
 }
