@@ -8,8 +8,8 @@
 #include "cmd_load.h"
 #include "run.h"
 #include "scenario.h"
-#include "sysconfig.h"
 #include "sweep.h"
+#include "sysconfig.h"
 #include "util.h"
 
 #ifndef LJ_VERSION
@@ -165,7 +165,8 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
     }
     const char *path = optind < argc ? argv[optind++] : NULL;
     if ((need_scenario && !path) || optind < argc) {
-        fprintf(stderr, "logjam: %s\n", path ? "one scenario file at most" : "which scenario file?");
+        fprintf(stderr, "logjam: %s\n",
+                path ? "one scenario file at most" : "which scenario file?");
         usage(stderr);
         return LJ_EXIT_USAGE;
     }

@@ -24,10 +24,10 @@
 #define NODE_POLL_US 50000
 
 struct node {
-    pid_t pid;        /* erl (then beam.smp after exec), leader of its own process group */
-    pid_t janitor;    /* cleans up if logjam dies without doing it */
-    int stdin_fd;     /* write end of the node's stdin: closing it halts the node */
-    int janitor_fd;   /* write end of the janitor's pipe */
+    pid_t pid;      /* erl (then beam.smp after exec), leader of its own process group */
+    pid_t janitor;  /* cleans up if logjam dies without doing it */
+    int stdin_fd;   /* write end of the node's stdin: closing it halts the node */
+    int janitor_fd; /* write end of the janitor's pipe */
     int dist_port;
     bool exited;
     int status;

@@ -31,14 +31,12 @@ int report_csv_row(FILE *f, const struct sample *s)
         "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,"
         "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
         (double)s->at_us / 1e6, sample_phase_name(s->phase), (long long)s->t_ms,
-        (long long)s->process_count, (long long)s->process_limit,
-        (unsigned long long)s->mem_total, (unsigned long long)s->mem_processes,
-        (unsigned long long)s->mem_binary, (unsigned long long)s->mem_ets,
-        (long long)s->run_queue, (unsigned long long)s->reductions,
-        sample_mode_name(s->logger_mode), (long long)s->logger_queue,
-        (long long)s->logger_switches, (long long)s->logger_written,
-        (long long)s->logger_dropped, (long long)s->pool_busy, (long long)s->connections,
-        (unsigned long long)s->load.sent, (unsigned long long)s->load.ok,
+        (long long)s->process_count, (long long)s->process_limit, (unsigned long long)s->mem_total,
+        (unsigned long long)s->mem_processes, (unsigned long long)s->mem_binary,
+        (unsigned long long)s->mem_ets, (long long)s->run_queue, (unsigned long long)s->reductions,
+        sample_mode_name(s->logger_mode), (long long)s->logger_queue, (long long)s->logger_switches,
+        (long long)s->logger_written, (long long)s->logger_dropped, (long long)s->pool_busy,
+        (long long)s->connections, (unsigned long long)s->load.sent, (unsigned long long)s->load.ok,
         (unsigned long long)s->load.failed, (unsigned long long)s->load.errored,
         (unsigned long long)s->load.timeouts, (unsigned long long)s->load.open,
         (unsigned long long)s->load.backlog);
@@ -117,15 +115,17 @@ void report_progress(FILE *f, const struct sample *s, double elapsed_s, const ch
 
 /* ---- text summary ----------------------------------------------------------------------- */
 
-
 static void text_metric(FILE *f, const struct results *r, const char *label, const char *metric,
                         bool bytes)
 {
     static const struct {
         const char *name;
         enum gate_agg agg;
-    } aggs[] = {{"baseline", AGG_BASELINE}, {"max", AGG_MAX},     {"final", AGG_FINAL},
-                {"delta", AGG_DELTA},       {"slope", AGG_SLOPE}};
+    } aggs[] = {{"baseline", AGG_BASELINE},
+                {"max", AGG_MAX},
+                {"final", AGG_FINAL},
+                {"delta", AGG_DELTA},
+                {"slope", AGG_SLOPE}};
     char buf[32];
     fprintf(f, "    %-18s", label);
     for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
@@ -178,8 +178,8 @@ void report_text(FILE *f, const struct report *rep, bool color)
     bool good = rep->exit_code == 0;
 
     fprintf(f, "\n%slogjam%s  %s  verdict: %s%s%s (exit %d)\n", bold, off,
-            rep->sc->path[0] ? rep->sc->path : "(defaults)", good ? green : red, rep->verdict,
-            off, rep->exit_code);
+            rep->sc->path[0] ? rep->sc->path : "(defaults)", good ? green : red, rep->verdict, off,
+            rep->exit_code);
     if (rep->error && rep->error[0])
         fprintf(f, "  %serror:%s %s\n", red, off, rep->error);
 
@@ -204,8 +204,8 @@ void report_text(FILE *f, const struct report *rep, bool color)
     text_metric(f, r, "connections", "connections", false);
     double qmax = 0;
     results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
-    fprintf(f, "    %-18s %s %.0f%% of the time", "logger",
-            r->sync_share > 0 ? "sync" : "async", (r->sync_share > 0 ? r->sync_share : 1) * 100);
+    fprintf(f, "    %-18s %s %.0f%% of the time", "logger", r->sync_share > 0 ? "sync" : "async",
+            (r->sync_share > 0 ? r->sync_share : 1) * 100);
     if (r->has_sync_first)
         fprintf(f, ", first switch to sync at %s", fmt_secs(r->sync_first, a, sizeof a));
     fprintf(f, ", %s switches, max queue %s", fmt_count((double)r->switches, b, sizeof b),
@@ -244,13 +244,15 @@ void report_text(FILE *f, const struct report *rep, bool color)
                 fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
                 fmt_secs(r->recovery_time, b, sizeof b));
     else if (r->stuck)
-        fprintf(f, "stuck for good: %s processes above baseline, no progress over the last %s "
-                   "(%s of memory not given back)\n",
+        fprintf(f,
+                "stuck for good: %s processes above baseline, no progress over the last %s "
+                "(%s of memory not given back)\n",
                 fmt_count((double)r->leaked, a, sizeof a), fmt_secs(r->drain_window, b, sizeof b),
                 fmt_bytes((double)r->memory_retained, c, sizeof c));
     else
-        fprintf(f, "draining slowly: %s processes above baseline, %s/s, ~%s to baseline "
-                   "(%s of memory not given back yet)\n",
+        fprintf(f,
+                "draining slowly: %s processes above baseline, %s/s, ~%s to baseline "
+                "(%s of memory not given back yet)\n",
                 fmt_count((double)r->leaked, a, sizeof a), fmt_count(r->drain_rate, b, sizeof b),
                 fmt_secs(r->drain_eta, c, sizeof c),
                 fmt_bytes((double)r->memory_retained, d, sizeof d));
@@ -283,7 +285,7 @@ static json_t *series_json(const struct results *r, const char *metric)
     static const struct {
         const char *name;
         enum gate_agg agg;
-    } aggs[] = {{"baseline", AGG_BASELINE}, {"max", AGG_MAX}, {"min", AGG_MIN},
+    } aggs[] = {{"baseline", AGG_BASELINE}, {"max", AGG_MAX},     {"min", AGG_MIN},
                 {"avg", AGG_AVG},           {"final", AGG_FINAL}, {"delta", AGG_DELTA},
                 {"slope", AGG_SLOPE}};
     json_t *o = json_object();
@@ -313,12 +315,12 @@ json_t *report_json(const struct report *rep)
     if (rep->hello)
         json_object_set_new(root, "node",
                             json_pack("{s:s, s:s, s:s}", "otp_release", rep->hello->otp_release,
-                                      "logger_backend", rep->hello->logger_backend,
-                                      "probe_version", rep->hello->probe_version));
+                                      "logger_backend", rep->hello->logger_backend, "probe_version",
+                                      rep->hello->probe_version));
 
-    static const char *series_metrics[] = {"processes",    "memory.total", "memory.processes",
+    static const char *series_metrics[] = {"processes",     "memory.total", "memory.processes",
                                            "memory.binary", "memory.ets",   "logger.queue",
-                                           "connections",  "run_queue",    "pool.busy"};
+                                           "connections",   "run_queue",    "pool.busy"};
     for (size_t i = 0; i < sizeof series_metrics / sizeof series_metrics[0]; i++)
         json_object_set_new(m, series_metrics[i], series_json(r, series_metrics[i]));
     json_object_set_new(m, "logger.switches", json_pack("{s:I}", "count", (json_int_t)r->switches));
@@ -329,8 +331,8 @@ json_t *report_json(const struct report *rep)
                                   "share", r->sync_share));
     rc = results_value(r, "requests", AGG_RATE, 0, &v);
     json_object_set_new(m, "requests",
-                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "sent", (json_int_t)r->load.sent,
-                                  "ok", (json_int_t)r->load.ok, "failed",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "sent",
+                                  (json_int_t)r->load.sent, "ok", (json_int_t)r->load.ok, "failed",
                                   (json_int_t)r->load.failed, "errored",
                                   (json_int_t)r->load.errored, "timeout",
                                   (json_int_t)r->load.timeouts, "rate", json_num_or_null(rc, v)));
@@ -346,7 +348,8 @@ json_t *report_json(const struct report *rep)
     }
     json_object_set_new(lat, "max",
                         have_lat ? json_real((double)hist_max(r->latency) / 1e6) : json_null());
-    json_object_set_new(lat, "count", json_integer(have_lat ? (json_int_t)hist_count(r->latency) : 0));
+    json_object_set_new(lat, "count",
+                        json_integer(have_lat ? (json_int_t)hist_count(r->latency) : 0));
     if (r->latency_raw && hist_count(r->latency_raw))
         json_object_set_new(lat, "uncorrected",
                             json_pack("{s:f, s:f}", "p(99)",
@@ -363,9 +366,9 @@ json_t *report_json(const struct report *rep)
     json_object_set_new(m, "samples",
                         json_pack("{s:I, s:I}", "count", (json_int_t)series_count(r->series),
                                   "missed", (json_int_t)r->missed));
-    json_object_set_new(m, "harness",
-                        json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max",
-                                  (json_int_t)rep->harness_rss));
+    json_object_set_new(
+        m, "harness",
+        json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max", (json_int_t)rep->harness_rss));
     json_object_set_new(root, "metrics", m);
 
     json_t *gates = json_array();
@@ -379,8 +382,8 @@ json_t *report_json(const struct report *rep)
     json_object_set_new(root, "gates", gates);
     if (rep->diagnosis) {
         json_t *d = json_deep_copy(rep->diagnosis);
-        json_object_set_new(d, "summary", rep->diagnosis_text ? json_string(rep->diagnosis_text)
-                                                              : json_null());
+        json_object_set_new(d, "summary",
+                            rep->diagnosis_text ? json_string(rep->diagnosis_text) : json_null());
         json_object_set_new(root, "diagnosis", d);
     } else {
         json_object_set_new(root, "diagnosis", json_null());
@@ -435,7 +438,8 @@ int report_junit(const char *path, const struct report *rep, char *err)
             fputs("\n      <failure message=\"", f);
             chart_escape(f, g->gate->metric);
             fputs(" = ", f);
-            chart_escape(f, g->has_data ? report_gate_value(g->gate, g->value, v, sizeof v) : "no data");
+            chart_escape(f, g->has_data ? report_gate_value(g->gate, g->value, v, sizeof v)
+                                        : "no data");
             fputs(", wanted ", f);
             chart_escape(f, g->gate->expr);
             fputs("\"/>\n    ", f);

@@ -25,7 +25,7 @@ struct report {
     unsigned ngates;
     const char *verdict; /* pass | fail | error | capped | interrupted */
     int exit_code;
-    const char *error;   /* harness error, "" if none */
+    const char *error; /* harness error, "" if none */
     const struct hello *hello;
     const json_t *diagnosis;    /* borrowed; NULL if none was taken */
     const char *diagnosis_text; /* the explanation paragraph; NULL if none */

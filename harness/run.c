@@ -28,9 +28,9 @@
 #include "units.h"
 #include "util.h"
 
-#define RUN_TICK_US 100000         /* main loop period */
-#define RUN_PROGRESS_US 500000     /* progress line refresh */
-#define RUN_STOP_GRACE_MS 3000     /* init:stop, then SIGKILL */
+#define RUN_TICK_US 100000     /* main loop period */
+#define RUN_PROGRESS_US 500000 /* progress line refresh */
+#define RUN_STOP_GRACE_MS 3000 /* init:stop, then SIGKILL */
 #define RUN_DIAG_TOP_N 10
 #define RUN_DIAG_BUDGET_MS 10000 /* the probe's own scan budget; ~4 us a process */
 #define RUN_DIAG_TIMEOUT_MS 30000
@@ -265,7 +265,7 @@ static void harness_usage(double *cpu, uint64_t *rss)
 struct diag_state {
     struct probe *probe; /* opened before the load (libei needs fds < FD_SETSIZE), kept alive */
     uint64_t last_used;
-    json_t *doc;    /* the diagnosis kept for the report (the last one taken) */
+    json_t *doc; /* the diagnosis kept for the report (the last one taken) */
     int taken;
     bool trigger_armed;
     struct gate trigger; /* diagnose_at = METRIC OP VALUE, parsed as a gate on max */
@@ -284,9 +284,8 @@ static void diag_take(struct node *n, struct diag_state *d, const char *why, uin
     if (d->probe) {
         if (!quiet)
             fprintf(stderr, "\r\033[Klogjam: diagnosing (%s)...\n", why);
-        enum probe_status st =
-            probe_diagnose(d->probe, RUN_DIAG_TOP_N, RUN_DIAG_BUDGET_MS, &doc,
-                           RUN_DIAG_TIMEOUT_MS, err);
+        enum probe_status st = probe_diagnose(d->probe, RUN_DIAG_TOP_N, RUN_DIAG_BUDGET_MS, &doc,
+                                              RUN_DIAG_TIMEOUT_MS, err);
         d->last_used = now_us();
         if (st != PROBE_OK) {
             json_decref(doc);
@@ -349,7 +348,7 @@ struct run_ctx {
     char error[LJ_ERR_LEN];
     bool capped, interrupted, failed, aborted;
     int interrupts_seen;
-    uint64_t load_started_at;  /* now_us() when the load began; 0 before */
+    uint64_t load_started_at; /* now_us() when the load began; 0 before */
     uint64_t next_abort_check;
     uint64_t t0;
     uint64_t mem_limit;
@@ -377,7 +376,8 @@ static void progress(struct run_ctx *c, const char *phase)
         struct load_counters lc;
         load_counters(c->load, &lc);
         if (c->prev_sent_at && now > c->prev_sent_at)
-            c->req_rate = (double)(lc.sent - c->prev_sent) / ((double)(now - c->prev_sent_at) / 1e6);
+            c->req_rate =
+                (double)(lc.sent - c->prev_sent) / ((double)(now - c->prev_sent_at) / 1e6);
         c->prev_sent = lc.sent;
         c->prev_sent_at = now;
     } else {
@@ -399,21 +399,21 @@ static bool abort_gate_failed(struct run_ctx *c)
     c->next_abort_check = now + sc->sample_interval_us;
     bool lost = false;
     pthread_mutex_lock(&c->smp.mu);
-    struct results tmp = {.series = c->smp.series, .load_start_us = c->res.load_start_us,
-                          .load_end_us = since_start(c), .missed = c->smp.missed};
+    struct results tmp = {.series = c->smp.series,
+                          .load_start_us = c->res.load_start_us,
+                          .load_end_us = since_start(c),
+                          .missed = c->smp.missed};
     if (c->load)
         load_counters(c->load, &tmp.load);
     results_finish(&tmp);
     for (unsigned i = 0; i < sc->ngates && !lost; i++) {
         const struct gate *g = &sc->gates[i];
         double v;
-        if (!g->abort || results_value(&tmp, g->metric, g->agg, g->pct, &v) < 0 ||
-            gate_holds(g, v))
+        if (!g->abort || results_value(&tmp, g->metric, g->agg, g->pct, &v) < 0 || gate_holds(g, v))
             continue;
         char val[32];
-        lj_err(c->error, "gate %s = %s failed at %.1f s (value %s): run aborted (abort)",
-               g->metric, g->expr, (double)since_start(c) / 1e6,
-               report_gate_value(g, v, val, sizeof val));
+        lj_err(c->error, "gate %s = %s failed at %.1f s (value %s): run aborted (abort)", g->metric,
+               g->expr, (double)since_start(c) / 1e6, report_gate_value(g, v, val, sizeof val));
         lost = true;
     }
     pthread_mutex_unlock(&c->smp.mu);
@@ -430,8 +430,7 @@ static bool tick(struct run_ctx *c, const char *phase)
         return false;
     }
     if (!node_alive(c->node)) {
-        lj_err(c->error, "the node died during the %s phase: %s", phase,
-               node_exit_reason(c->node));
+        lj_err(c->error, "the node died during the %s phase: %s", phase, node_exit_reason(c->node));
         c->failed = true;
         return false;
     }
@@ -504,10 +503,10 @@ static void phase_load(struct run_ctx *c)
     uint64_t end = start + c->sc->duration_us + 2 * RUN_TICK_US;
     /* "peak" = the end of the load, taken while the load still runs (after it stops the
      * clients close and the picture changes). */
-    uint64_t margin = 2 * c->sc->sample_interval_us > 1000000 ? 2 * c->sc->sample_interval_us
-                                                                : 1000000;
+    uint64_t margin =
+        2 * c->sc->sample_interval_us > 1000000 ? 2 * c->sc->sample_interval_us : 1000000;
     uint64_t peak_at = start + (c->sc->duration_us > 2 * margin ? c->sc->duration_us - margin
-                                                                  : c->sc->duration_us / 2);
+                                                                : c->sc->duration_us / 2);
     bool want_peak = strcmp(c->sc->diagnose_at, "peak") == 0 || !c->sc->diagnose_at[0];
     while (!load_done(c->load) && now_us() < end && tick(c, "load")) {
         if (want_peak && c->diag.taken == 0 && now_us() >= peak_at)

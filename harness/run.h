@@ -19,7 +19,7 @@ struct run_opts {
     enum output_format format;  /* what goes to stdout */
     bool progress;              /* live progress line on stderr */
     bool color;
-    bool quiet;                 /* no summary on stdout in text format */
+    bool quiet; /* no summary on stdout in text format */
 };
 
 /* Run one scenario from start to verdict; returns the exit code (DESIGN.md's table).
