@@ -306,11 +306,10 @@ void results_finish(struct results *r)
             }
         if (nb)
             r->memory_retained = (int64_t)((double)last_rec->mem_total - mem_base / (double)nb);
-        /* The drain over the last RESULTS_DRAIN_SAMPLES recovery samples. */
+        /* The drain over the last RESULTS_DRAIN_WINDOW_US of recovery (all of it if shorter). */
         size_t last_i = (size_t)(last_rec - s->v), first_i = last_i;
-        for (size_t k = 0;
-             k < RESULTS_DRAIN_SAMPLES && first_i > 0 && s->v[first_i - 1].phase == PHASE_RECOVERY;
-             k++)
+        while (first_i > 0 && s->v[first_i - 1].phase == PHASE_RECOVERY &&
+               last_rec->at_us - s->v[first_i - 1].at_us <= RESULTS_DRAIN_WINDOW_US)
             first_i--;
         const struct sample *from = &s->v[first_i];
         if (from != last_rec && last_rec->at_us > from->at_us) {

@@ -65,8 +65,8 @@ void results_finish(struct results *r);
 int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
                   double *out);
 
-/* Samples at the end of recovery that decide "draining" versus "stuck for good". */
-#define RESULTS_DRAIN_SAMPLES 8
+/* The end of recovery that decides "draining" versus "stuck for good". */
+#define RESULTS_DRAIN_WINDOW_US 5000000
 
 /* Processes within this many of baseline count as recovered. */
 int64_t results_recovery_tolerance(int64_t baseline);
