@@ -302,6 +302,14 @@ static void diag_take(struct node *n, struct diag_state *d, const char *why, uin
     }
     json_object_set_new(doc, "trigger", json_string(why));
     json_object_set_new(doc, "at", json_real((double)at_us / 1e6));
+    /* Asked for (SIGUSR1, diagnose_at): say it was done, even without a progress line. */
+    if (!quiet || strcmp(why, "peak") != 0) {
+        const json_t *took = json_object_get(doc, "took_us"),
+                     *n_procs = json_object_get(doc, "scanned");
+        fprintf(stderr, "\r\033[Klogjam: diagnosis (%s) at %.1f s: %lld processes in %.0f ms\n",
+                why, (double)at_us / 1e6, (long long)json_integer_value(n_procs),
+                (double)json_integer_value(took) / 1000);
+    }
     json_decref(d->doc);
     d->doc = doc;
 }
