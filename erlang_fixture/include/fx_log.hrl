@@ -5,8 +5,9 @@
 -record(fx_log_msg, {
     level :: fx_config:level(),
     time_us :: integer(),          %% erlang:system_time(microsecond) at the call
+    datetime :: {string(), string()}, %% date and time strings, formatted in the caller
     pid :: pid(),
-    message :: binary()            %% formatted, truncated to ?FX_LOG_TRUNCATION bytes
+    message :: string()            %% formatted flat list, at most ?FX_LOG_TRUNCATION chars
 }).
 
 %% lager's ?DEFAULT_TRUNCATION (include/lager.hrl).

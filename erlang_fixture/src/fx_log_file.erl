@@ -39,12 +39,8 @@
 
 %% @doc `2024-05-01 12:00:00.123 [debug] <0.123.0> message\n', as iodata.
 -spec format_line(#fx_log_msg{}) -> iodata().
-format_line(#fx_log_msg{level = Level, time_us = Us, pid = Pid, message = Msg}) ->
-    {{Y, Mo, D}, {H, Mi, S}} = calendar:system_time_to_local_time(Us, microsecond),
-    Ms = (Us div 1000) rem 1000,
-    [io_lib:format("~4..0b-~2..0b-~2..0b ~2..0b:~2..0b:~2..0b.~3..0b [~s] ",
-                   [Y, Mo, D, H, Mi, S, Ms, Level]),
-     erlang:pid_to_list(Pid), $\s, Msg, $\n].
+format_line(#fx_log_msg{level = Level, datetime = {Date, Time}, pid = Pid, message = Msg}) ->
+    [Date, $\s, Time, " [", atom_to_list(Level), "] ", erlang:pid_to_list(Pid), $\s, Msg, $\n].
 
 %%====================================================================
 %% gen_event callbacks
