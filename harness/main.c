@@ -22,7 +22,7 @@
 static const char usage_text[] =
     "usage: logjam run SCENARIO [options]      run a scenario: node, load, samples, verdict\n"
     "       logjam check SCENARIO [--set ...]  validate a scenario without running it\n"
-    "       logjam sweep SCENARIO [--vary SECTION.KEY=V1,V2]... [--sort KEY]\n"
+    "       logjam sweep SCENARIO [--vary SECTION.KEY=V1,V2]... [--sort KEY] [--repeat N]\n"
     "                                          one run per combination of swept values,\n"
     "                                          a table side by side (logjam sweep --help)\n"
     "       logjam serve [SCENARIO] [--set ...] start the fixture node and print its URL;\n"

@@ -1,11 +1,12 @@
-/* sweep.c -- `logjam sweep`: one fresh run per combination of the swept values, in sequence,
- * and the comparison table read back from each variant's summary.json. */
+/* sweep.c -- `logjam sweep`: one fresh run (or N, --repeat) per combination of the swept
+ * values, in sequence, and the comparison table read back from each run's summary.json. */
 #include "sweep.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -216,6 +217,137 @@ int sweep_result_read(struct sweep_result *res, const char *summary_path, char *
     return 0;
 }
 
+int sweep_parse_repeat(const char *arg, unsigned *out, char *err)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > SWEEP_MAX_REPEAT) {
+        lj_err(err, "--repeat %.100s: expected a whole number from 1 to %d", arg, SWEEP_MAX_REPEAT);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double sweep_median(double *v, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) /* the NANs out */
+        if (!isnan(v[i]))
+            v[m++] = v[i];
+    if (m == 0)
+        return NAN;
+    qsort(v, m, sizeof *v, cmp_double);
+    return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+}
+
+/* Worse verdicts rank higher; anything unknown ranks as an error. */
+static int verdict_rank(const char *v)
+{
+    static const char *const order[] = {"pass", "fail", "capped", "interrupted", "error"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(v, order[i]) == 0)
+            return i;
+    return 4;
+}
+
+static const char *run_verdict(const struct sweep_result *r)
+{
+    return r->ran ? r->verdict : "error";
+}
+
+/* The median over the runs that ran of the field at byte offset off (a double). */
+static double median_of(const struct sweep_result *runs, unsigned n, size_t off)
+{
+    double v[SWEEP_MAX_REPEAT];
+    size_t m = 0;
+    for (unsigned i = 0; i < n && m < SWEEP_MAX_REPEAT; i++)
+        if (runs[i].ran)
+            v[m++] = *(const double *)(const void *)((const char *)&runs[i] + off);
+    return sweep_median(v, m);
+}
+
+void sweep_aggregate(struct sweep_result *row, const struct sweep_result *runs, unsigned nruns,
+                     unsigned repeat)
+{
+    double rec[SWEEP_MAX_REPEAT];
+    unsigned nran = 0, nstuck = 0, best = 0;
+    int worst = -1;
+    if (nruns > SWEEP_MAX_REPEAT)
+        nruns = SWEEP_MAX_REPEAT;
+    row->repeat = repeat;
+    row->nruns = nruns;
+    row->runs = nruns ? runs : NULL;
+    row->npassed = row->nverdict = row->median_run = 0;
+    row->error[0] = '\0';
+    row->exit_code = nruns ? runs[nruns - 1].exit_code : 0;
+    row->peak_processes_min = row->peak_processes_max = NAN;
+
+    /* the verdict: the most frequent, ties to the worse */
+    snprintf(row->verdict, sizeof row->verdict, "error");
+    for (unsigned i = 0; i < nruns; i++) {
+        unsigned count = 0;
+        for (unsigned k = 0; k < nruns; k++)
+            count += strcmp(run_verdict(&runs[k]), run_verdict(&runs[i])) == 0;
+        int rank = verdict_rank(run_verdict(&runs[i]));
+        if (count > row->nverdict || (count == row->nverdict && rank > worst)) {
+            row->nverdict = count;
+            worst = rank;
+            snprintf(row->verdict, sizeof row->verdict, "%s", run_verdict(&runs[i]));
+            row->exit_code = runs[i].exit_code;
+        }
+        row->npassed += strcmp(run_verdict(&runs[i]), "pass") == 0;
+        if (!row->error[0] && runs[i].error[0])
+            snprintf(row->error, sizeof row->error, "%s", runs[i].error);
+    }
+
+    for (unsigned i = 0; i < nruns; i++) {
+        const struct sweep_result *r = &runs[i];
+        if (!r->ran)
+            continue;
+        rec[nran++] = r->recovered ? r->recovery_time : INFINITY;
+        nstuck += r->stuck;
+        if (!isnan(r->peak_processes)) {
+            if (isnan(row->peak_processes_min) || r->peak_processes < row->peak_processes_min)
+                row->peak_processes_min = r->peak_processes;
+            if (isnan(row->peak_processes_max) || r->peak_processes > row->peak_processes_max)
+                row->peak_processes_max = r->peak_processes;
+        }
+    }
+    row->ran = nran > 0;
+    row->peak_processes = median_of(runs, nruns, offsetof(struct sweep_result, peak_processes));
+    row->peak_memory = median_of(runs, nruns, offsetof(struct sweep_result, peak_memory));
+    row->memory_slope = median_of(runs, nruns, offsetof(struct sweep_result, memory_slope));
+    row->sync_share = median_of(runs, nruns, offsetof(struct sweep_result, sync_share));
+    row->dropped = median_of(runs, nruns, offsetof(struct sweep_result, dropped));
+    row->p99 = median_of(runs, nruns, offsetof(struct sweep_result, p99));
+    row->leaked = median_of(runs, nruns, offsetof(struct sweep_result, leaked));
+    row->recovery_time = sweep_median(rec, nran);
+    row->recovered = nran > 0 && !isnan(row->recovery_time) && !isinf(row->recovery_time);
+    if (!row->recovered)
+        row->recovery_time = NAN;
+    row->stuck = nstuck * 2 > nran;
+
+    /* the run to show curves of: the one closest to the median peak (the earlier on a tie) */
+    for (unsigned i = 0; i < nruns; i++) {
+        if (!runs[i].ran || isnan(runs[i].peak_processes))
+            continue;
+        double d = fabs(runs[i].peak_processes - row->peak_processes);
+        const struct sweep_result *b = &runs[best];
+        if (!b->ran || isnan(b->peak_processes) ||
+            d < fabs(b->peak_processes - row->peak_processes))
+            best = i;
+    }
+    row->median_run = best;
+}
+
 static double sort_value(const struct sweep_result *r, enum sweep_sort by)
 {
     switch (by) {
@@ -297,44 +429,76 @@ static char *fmt_secs(double s, char *buf, size_t len)
     return buf;
 }
 
-#define SWEEP_NCOLS 9
-static const char *const table_head[SWEEP_NCOLS] = {"variant",     "verdict",      "peak processes",
-                                                    "peak memory", "memory slope", "logger sync",
-                                                    "drops",       "p99 latency",  "recovery"};
+#define SWEEP_NCOLS 10 /* at most: "spread" only with repeats */
+#define SWEEP_COL_SPREAD 3
+static const char *const table_head[SWEEP_NCOLS] = {
+    "variant",      "verdict",     "peak processes", "spread",      "peak memory",
+    "memory slope", "logger sync", "drops",          "p99 latency", "recovery"};
 
-/* The cells of one row as text (cells[i] points into buf). */
+/* Whether the table has the spread column: some row stands for repeated runs. */
+static bool with_spread(const struct sweep_result *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].repeat > 1)
+            return true;
+    return false;
+}
+
+/* The columns shown, as indices into table_head; returns their count. */
+static unsigned table_cols(bool spread, unsigned col[SWEEP_NCOLS])
+{
+    unsigned n = 0;
+    for (unsigned c = 0; c < SWEEP_NCOLS; c++)
+        if (c != SWEEP_COL_SPREAD || spread)
+            col[n++] = c;
+    return n;
+}
+
+/* The cells of one row as text, every column (cells[i] points into buf). */
 static void row_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP_LABEL_LEN + 16],
                       const char *cells[SWEEP_NCOLS])
 {
-    char a[64];
+    char a[64], b[64];
     snprintf(buf[0], sizeof buf[0], "%02u %s", r->index, r->label);
     if (!r->ran) {
-        snprintf(buf[1], sizeof buf[1], "error (exit %d)", r->exit_code);
+        if (r->repeat > 1)
+            snprintf(buf[1], sizeof buf[1], "error %u/%u (exit %d)", r->nverdict, r->nruns,
+                     r->exit_code);
+        else
+            snprintf(buf[1], sizeof buf[1], "error (exit %d)", r->exit_code);
         for (int i = 2; i < SWEEP_NCOLS; i++)
             snprintf(buf[i], sizeof buf[i], "-");
     } else {
-        snprintf(buf[1], sizeof buf[1], "%s", r->verdict);
-        fmt_count(r->peak_processes, buf[2], sizeof buf[2]);
-        fmt_bytes(r->peak_memory, buf[3], sizeof buf[3]);
-        if (isnan(r->memory_slope))
-            snprintf(buf[4], sizeof buf[4], "-");
+        if (r->repeat > 1)
+            snprintf(buf[1], sizeof buf[1], "%s %u/%u", r->verdict, r->nverdict, r->nruns);
         else
-            snprintf(buf[4], sizeof buf[4], "%s%s/s", r->memory_slope > 0 ? "+" : "",
-                     fmt_bytes(r->memory_slope, a, sizeof a));
-        if (isnan(r->sync_share))
+            snprintf(buf[1], sizeof buf[1], "%s", r->verdict);
+        fmt_count(r->peak_processes, buf[2], sizeof buf[2]);
+        if (isnan(r->peak_processes_min))
+            snprintf(buf[3], sizeof buf[3], "-");
+        else
+            snprintf(buf[3], sizeof buf[3], "%s..%s", fmt_count(r->peak_processes_min, a, sizeof a),
+                     fmt_count(r->peak_processes_max, b, sizeof b));
+        fmt_bytes(r->peak_memory, buf[4], sizeof buf[4]);
+        if (isnan(r->memory_slope))
             snprintf(buf[5], sizeof buf[5], "-");
         else
-            snprintf(buf[5], sizeof buf[5], "%.0f%%", r->sync_share * 100);
-        fmt_count(r->dropped, buf[6], sizeof buf[6]);
-        fmt_secs(r->p99, buf[7], sizeof buf[7]);
-        if (r->recovered)
-            fmt_secs(r->recovery_time, buf[8], sizeof buf[8]);
-        else if (r->stuck)
-            snprintf(buf[8], sizeof buf[8], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
-        else if (!isnan(r->leaked))
-            snprintf(buf[8], sizeof buf[8], "leaked %s", fmt_count(r->leaked, a, sizeof a));
+            snprintf(buf[5], sizeof buf[5], "%s%s/s", r->memory_slope > 0 ? "+" : "",
+                     fmt_bytes(r->memory_slope, a, sizeof a));
+        if (isnan(r->sync_share))
+            snprintf(buf[6], sizeof buf[6], "-");
         else
-            snprintf(buf[8], sizeof buf[8], "-");
+            snprintf(buf[6], sizeof buf[6], "%.0f%%", r->sync_share * 100);
+        fmt_count(r->dropped, buf[7], sizeof buf[7]);
+        fmt_secs(r->p99, buf[8], sizeof buf[8]);
+        if (r->recovered)
+            fmt_secs(r->recovery_time, buf[9], sizeof buf[9]);
+        else if (r->stuck)
+            snprintf(buf[9], sizeof buf[9], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
+        else if (!isnan(r->leaked))
+            snprintf(buf[9], sizeof buf[9], "leaked %s", fmt_count(r->leaked, a, sizeof a));
+        else
+            snprintf(buf[9], sizeof buf[9], "-");
     }
     for (int i = 0; i < SWEEP_NCOLS; i++)
         cells[i] = buf[i];
@@ -352,30 +516,33 @@ static size_t width_of(const char *s)
 void sweep_print_table(FILE *f, const struct sweep_result *rows, size_t n)
 {
     static char buf[SWEEP_MAX_VARIANTS][SWEEP_NCOLS][SWEEP_LABEL_LEN + 16];
-    const char *cells[SWEEP_MAX_VARIANTS][SWEEP_NCOLS];
+    static const char *cells[SWEEP_MAX_VARIANTS][SWEEP_NCOLS];
+    unsigned col[SWEEP_NCOLS], ncols;
     size_t w[SWEEP_NCOLS];
     if (n > SWEEP_MAX_VARIANTS)
         n = SWEEP_MAX_VARIANTS;
-    for (int c = 0; c < SWEEP_NCOLS; c++)
-        w[c] = width_of(table_head[c]);
+    ncols = table_cols(with_spread(rows, n), col);
+    for (unsigned c = 0; c < ncols; c++)
+        w[c] = width_of(table_head[col[c]]);
     for (size_t r = 0; r < n; r++) {
         row_cells(&rows[r], buf[r], cells[r]);
-        for (int c = 0; c < SWEEP_NCOLS; c++)
-            if (width_of(cells[r][c]) > w[c])
-                w[c] = width_of(cells[r][c]);
+        for (unsigned c = 0; c < ncols; c++)
+            if (width_of(cells[r][col[c]]) > w[c])
+                w[c] = width_of(cells[r][col[c]]);
     }
     fprintf(f, "  %s%*s", table_head[0], (int)(w[0] - width_of(table_head[0])), "");
-    for (int c = 1; c < SWEEP_NCOLS; c++)
-        fprintf(f, "  %*s", (int)w[c], table_head[c]);
+    for (unsigned c = 1; c < ncols; c++)
+        fprintf(f, "  %*s", (int)w[c], table_head[col[c]]);
     fputc('\n', f);
     for (size_t r = 0; r < n; r++) {
         fputs("  ", f);
-        for (int c = 0; c < SWEEP_NCOLS; c++) {
-            size_t pad = w[c] - width_of(cells[r][c]);
+        for (unsigned c = 0; c < ncols; c++) {
+            const char *cell = cells[r][col[c]];
+            size_t pad = w[c] - width_of(cell);
             if (c == 0)
-                fprintf(f, "%s%*s", cells[r][c], (int)pad, "");
+                fprintf(f, "%s%*s", cell, (int)pad, "");
             else
-                fprintf(f, "  %*s%s", (int)pad, "", cells[r][c]);
+                fprintf(f, "  %*s%s", (int)pad, "", cell);
         }
         fputc('\n', f);
     }
@@ -386,8 +553,28 @@ static json_t *num_or_null(double v)
     return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
+/* The numbers of one run or row into o. */
+static void result_json(json_t *o, const struct sweep_result *r)
+{
+    json_object_set_new(o, "ran", json_boolean(r->ran));
+    json_object_set_new(o, "exit_code", json_integer(r->exit_code));
+    json_object_set_new(o, "verdict", json_string(r->ran ? r->verdict : "error"));
+    json_object_set_new(o, "error", r->error[0] ? json_string(r->error) : json_null());
+    json_object_set_new(o, "peak_processes", num_or_null(r->peak_processes));
+    json_object_set_new(o, "peak_memory", num_or_null(r->peak_memory));
+    json_object_set_new(o, "memory_slope", num_or_null(r->memory_slope));
+    json_object_set_new(o, "sync_share", num_or_null(r->sync_share));
+    json_object_set_new(o, "dropped", num_or_null(r->dropped));
+    json_object_set_new(o, "latency_p99", num_or_null(r->p99));
+    json_object_set_new(o, "recovery_time", num_or_null(r->recovered ? r->recovery_time : NAN));
+    json_object_set_new(o, "recovered", json_boolean(r->recovered));
+    json_object_set_new(o, "stuck", json_boolean(r->stuck));
+    json_object_set_new(o, "leaked", num_or_null(r->leaked));
+}
+
 json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, size_t n,
-                   enum sweep_sort by, int exit_code, bool interrupted, double elapsed_s)
+                   enum sweep_sort by, unsigned repeat, int exit_code, bool interrupted,
+                   double elapsed_s)
 {
     json_t *root = json_object(), *axes = json_array(), *named = json_array(), *vars = json_array();
     for (unsigned i = 0; i < sc->nsweep; i++) {
@@ -402,29 +589,36 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
                                                sc->sweep_rows[i].sets));
     for (size_t i = 0; i < n; i++) {
         const struct sweep_result *r = &rows[i];
-        json_t *o = json_object();
+        json_t *o = json_object(), *runs = json_array();
         json_object_set_new(o, "index", json_integer(r->index));
         json_object_set_new(o, "variant", json_string(r->label));
         json_object_set_new(o, "dir", json_string(r->dir));
-        json_object_set_new(o, "ran", json_boolean(r->ran));
-        json_object_set_new(o, "exit_code", json_integer(r->exit_code));
-        json_object_set_new(o, "verdict", json_string(r->ran ? r->verdict : "error"));
-        json_object_set_new(o, "error", r->error[0] ? json_string(r->error) : json_null());
-        json_object_set_new(o, "peak_processes", num_or_null(r->peak_processes));
-        json_object_set_new(o, "peak_memory", num_or_null(r->peak_memory));
-        json_object_set_new(o, "memory_slope", num_or_null(r->memory_slope));
-        json_object_set_new(o, "sync_share", num_or_null(r->sync_share));
-        json_object_set_new(o, "dropped", num_or_null(r->dropped));
-        json_object_set_new(o, "latency_p99", num_or_null(r->p99));
-        json_object_set_new(o, "recovery_time", num_or_null(r->recovered ? r->recovery_time : NAN));
-        json_object_set_new(o, "recovered", json_boolean(r->recovered));
-        json_object_set_new(o, "stuck", json_boolean(r->stuck));
-        json_object_set_new(o, "leaked", num_or_null(r->leaked));
+        result_json(o, r);
+        json_object_set_new(o, "peak_processes_min", num_or_null(r->peak_processes_min));
+        json_object_set_new(o, "peak_processes_max", num_or_null(r->peak_processes_max));
+        json_object_set_new(o, "repeats", json_integer(r->nruns));
+        json_object_set_new(o, "verdict_count", json_integer(r->nverdict));
+        json_object_set_new(o, "passed", json_integer(r->npassed));
+        json_object_set_new(o, "median_run",
+                            r->nruns ? json_integer(r->median_run + 1) : json_null());
+        for (unsigned k = 0; r->runs && k < r->nruns; k++) {
+            const struct sweep_result *run = &r->runs[k];
+            char summary[SWEEP_LABEL_LEN + 16];
+            json_t *ro = json_object();
+            snprintf(summary, sizeof summary, "%s/summary.json", run->dir);
+            json_object_set_new(ro, "run", json_integer(k + 1));
+            json_object_set_new(ro, "dir", json_string(run->dir));
+            json_object_set_new(ro, "summary", json_string(summary));
+            result_json(ro, run);
+            json_array_append_new(runs, ro);
+        }
+        json_object_set_new(o, "runs", runs);
         json_array_append_new(vars, o);
     }
     json_object_set_new(root, "schema", json_integer(1));
     json_object_set_new(root, "scenario", json_string(sc->path));
     json_object_set_new(root, "sort", json_string(sort_names[by]));
+    json_object_set_new(root, "repeat", json_integer(repeat));
     json_object_set_new(root, "exit_code", json_integer(exit_code));
     json_object_set_new(root, "interrupted", json_boolean(interrupted));
     json_object_set_new(root, "elapsed", json_real(elapsed_s));
@@ -465,7 +659,8 @@ char *sweep_csv(const struct sweep_result *rows, size_t n)
     if (!f)
         return NULL;
     fputs("index,variant,dir,verdict,exit_code,peak_processes,peak_memory,memory_slope,"
-          "sync_share,dropped,latency_p99,recovery_time,recovered,stuck,leaked\n",
+          "sync_share,dropped,latency_p99,recovery_time,recovered,stuck,leaked,runs,passed,"
+          "peak_processes_min,peak_processes_max\n",
           f);
     for (size_t i = 0; i < n; i++) {
         const struct sweep_result *r = &rows[i];
@@ -483,6 +678,9 @@ char *sweep_csv(const struct sweep_result *rows, size_t n)
         csv_num(f, r->recovered ? r->recovery_time : NAN);
         fprintf(f, ",%s,%s", r->recovered ? "true" : "false", r->stuck ? "true" : "false");
         csv_num(f, r->leaked);
+        fprintf(f, ",%u,%u", r->nruns, r->npassed);
+        csv_num(f, r->peak_processes_min);
+        csv_num(f, r->peak_processes_max);
         fputc('\n', f);
     }
     if (fclose(f) != 0) {
@@ -558,33 +756,55 @@ static int read_samples(const char *path, struct curve_buf *cb)
     return 0;
 }
 
-/* link_base prefixes the links to each variant's report.html ("" from the sweep dir). */
+/* The run a row's link and curves come from: its median-peak run, or the row itself. */
+static const struct sweep_result *shown_run(const struct sweep_result *row)
+{
+    return row->runs && row->median_run < row->nruns ? &row->runs[row->median_run] : row;
+}
+
+/* link_base prefixes the links to each variant's report.html ("" from the sweep dir). With
+ * repeats, a row links to and draws the curves of its median-peak run. */
 static int write_html(const char *path, const char *sweep_dir, const char *link_base,
                       const struct scenario *sc, const struct sweep_result *rows, size_t n,
                       const char *notes, char *err)
 {
     static char buf[SWEEP_MAX_VARIANTS][SWEEP_NCOLS][SWEEP_LABEL_LEN + 16];
     static char links[SWEEP_MAX_VARIANTS][SWEEP_PATH_LEN + SWEEP_LABEL_LEN];
+    static char curve_label[SWEEP_MAX_VARIANTS][SWEEP_LABEL_LEN + 32];
     static const char *cells[SWEEP_MAX_VARIANTS * SWEEP_NCOLS];
     static const char *link_ptr[SWEEP_MAX_VARIANTS], *cls[SWEEP_MAX_VARIANTS];
+    const char *all[SWEEP_NCOLS], *head[SWEEP_NCOLS];
+    unsigned col[SWEEP_NCOLS], ncols = table_cols(with_spread(rows, n), col);
     struct curve_buf *cb = calloc(n ? n : 1, sizeof *cb);
     struct html_curves *hc = calloc(n ? n : 1, sizeof *hc);
-    char title[256], p[SWEEP_PATH_LEN];
+    char title[256], p[SWEEP_PATH_LEN + SWEEP_LABEL_LEN];
     int rc = -1;
     if (!cb || !hc) {
         lj_err(err, "%s: out of memory", path);
         goto out;
     }
+    if (n > SWEEP_MAX_VARIANTS)
+        n = SWEEP_MAX_VARIANTS;
+    for (unsigned c = 0; c < ncols; c++)
+        head[c] = table_head[col[c]];
     for (size_t r = 0; r < n; r++) {
-        row_cells(&rows[r], buf[r], cells + r * SWEEP_NCOLS);
-        snprintf(links[r], sizeof links[r], "%.1500s%s/report.html", link_base, rows[r].dir);
+        const struct sweep_result *shown = shown_run(&rows[r]);
+        row_cells(&rows[r], buf[r], all);
+        for (unsigned c = 0; c < ncols; c++)
+            cells[r * ncols + c] = all[col[c]];
+        snprintf(links[r], sizeof links[r], "%.1500s%s/report.html", link_base, shown->dir);
         link_ptr[r] = links[r];
         cls[r] = rows[r].ran ? rows[r].verdict : "error";
-        snprintf(p, sizeof p, "%s/%s/samples.csv", sweep_dir, rows[r].dir);
+        snprintf(p, sizeof p, "%.2000s/%s/samples.csv", sweep_dir, shown->dir);
         read_samples(p, &cb[r]);
-        hc[r] = (struct html_curves){buf[r][0], cb[r].procs, cb[r].n, cb[r].mem, cb[r].n};
+        if (rows[r].repeat > 1 && shown != &rows[r])
+            snprintf(curve_label[r], sizeof curve_label[r], "%.520s (run %u)", buf[r][0],
+                     rows[r].median_run + 1);
+        else
+            snprintf(curve_label[r], sizeof curve_label[r], "%.520s", buf[r][0]);
+        hc[r] = (struct html_curves){curve_label[r], cb[r].procs, cb[r].n, cb[r].mem, cb[r].n};
     }
-    struct html_table t = {SWEEP_NCOLS, (unsigned)n, table_head, cells, link_ptr, cls};
+    struct html_table t = {ncols, (unsigned)n, head, cells, link_ptr, cls};
     snprintf(title, sizeof title, "logjam sweep: %s", sc->name);
     rc = html_write_sweep(path, title, notes, &t, hc, n, err);
 out:
@@ -642,23 +862,28 @@ static const char sweep_usage[] =
     "      --vary SECTION.KEY=V1,V2   sweep a key over these values (repeatable; replaces\n"
     "                                 the same key's [sweep] line)\n"
     "      --sort KEY                 peak_processes, p99, memory, sync, name\n"
-    "                                 (default: scenario order)\n"
+    "                                 (default: scenario order; with --repeat: the medians)\n"
+    "      --repeat N                 run every variant N times (1-20, default 1), each on a\n"
+    "                                 fresh node; the table shows medians, the peak\n"
+    "                                 processes' spread and how many runs had the verdict\n"
     "  -o, --out DIR                  output directory (default ./logjam-out/sweep-<time>/);\n"
-    "                                 one sub-directory per variant\n"
+    "                                 one sub-directory per variant (with --repeat,\n"
+    "                                 one more per run: NN-variant/rK/)\n"
     "      --report FILE.html         also write the HTML page to FILE\n"
     "      --fixture DIR              the fixture's ebin directory\n"
     "      --no-progress              no per-variant lines on stderr\n"
     "\n"
-    "exit codes: 0 every variant ran (whatever its verdict); 1 a variant had a harness\n"
-    "  error; 104 invalid scenario, --vary or combination (nothing started); 105\n"
+    "exit codes: 0 every variant ran (whatever its verdict); 1 a run had a harness\n"
+    "  error; 104 invalid scenario, --vary, --repeat or combination (nothing started); 105\n"
     "  interrupted (the table of the variants that ran is still written); 2 usage.\n";
 
-enum { SW_VARY = 300, SW_SORT, SW_REPORT, SW_FIXTURE, SW_NOPROGRESS };
+enum { SW_VARY = 300, SW_SORT, SW_REPEAT, SW_REPORT, SW_FIXTURE, SW_NOPROGRESS };
 
 static const struct option sweep_options[] = {
     {"set", required_argument, NULL, 's'},
     {"vary", required_argument, NULL, SW_VARY},
     {"sort", required_argument, NULL, SW_SORT},
+    {"repeat", required_argument, NULL, SW_REPEAT},
     {"out", required_argument, NULL, 'o'},
     {"report", required_argument, NULL, SW_REPORT},
     {"fixture", required_argument, NULL, SW_FIXTURE},
@@ -673,6 +898,7 @@ struct sweep_args {
     const char *vary[SCENARIO_MAX_SWEEP_KEYS * 2];
     unsigned nvary;
     enum sweep_sort sort;
+    unsigned repeat;
     const char *out, *report, *fixture, *path;
     bool progress;
 };
@@ -686,6 +912,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
     if (!a->fixture || !*a->fixture)
         a->fixture = LJ_FIXTURE_DIR;
     a->progress = true;
+    a->repeat = 1;
     optind = 1;
     while ((c = getopt_long(argc, argv, "s:o:h", sweep_options, NULL)) != -1) {
         switch (c) {
@@ -711,6 +938,14 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
                 return LJ_EXIT_INVALID;
             }
             break;
+        case SW_REPEAT: {
+            char err[LJ_ERR_LEN];
+            if (sweep_parse_repeat(optarg, &a->repeat, err) != 0) {
+                fprintf(stderr, "logjam: %s\n", err);
+                return LJ_EXIT_INVALID;
+            }
+            break;
+        }
         case 'o':
             a->out = optarg;
             break;
@@ -744,9 +979,10 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 int cmd_sweep(int argc, char **argv)
 {
     static struct sweep_result rows[SWEEP_MAX_VARIANTS];
+    struct sweep_result *runs = NULL; /* n * repeat: the runs of variant v from v * repeat */
     struct scenario *base = malloc(sizeof *base), *sc = malloc(sizeof *sc);
     char err[LJ_ERR_LEN], dir[SWEEP_PATH_LEN], path[SWEEP_PATH_LEN + SWEEP_LABEL_LEN],
-        notes[1024] = "";
+        notes[1024] = "", repeats[64] = "";
     struct sweep_args a;
     unsigned n = 0, nrows = 0;
     bool interrupted = false, harness_error = false;
@@ -786,6 +1022,11 @@ int cmd_sweep(int argc, char **argv)
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
         snprintf(dir, sizeof dir, "logjam-out/sweep-%s", stamp);
     }
+    if (!(runs = calloc((size_t)n * a.repeat, sizeof *runs))) {
+        fprintf(stderr, "logjam: out of memory\n");
+        code = LJ_EXIT_HARNESS;
+        goto out;
+    }
     if (mkdir_p(dir) < 0) {
         fprintf(stderr, "logjam: cannot create the output directory %s: %s\n", dir,
                 strerror(errno));
@@ -795,43 +1036,65 @@ int cmd_sweep(int argc, char **argv)
 
     g_sweep_interrupted = 0;
     sweep_signals();
-    for (unsigned v = 0; v < n; v++) {
-        struct sweep_result *r = &rows[nrows];
+    for (unsigned v = 0; v < n && !interrupted; v++) {
+        struct sweep_result *row = &rows[nrows], *vruns = &runs[(size_t)v * a.repeat];
+        unsigned k = 0;
         if (g_sweep_interrupted) {
             interrupted = true;
             break;
         }
-        memset(r, 0, sizeof *r);
-        r->index = v + 1;
-        if (sweep_variant(base, v, n, sc, r->label, sizeof r->label, r->dir, sizeof r->dir, err) !=
-            0) { /* checked above: cannot happen */
+        memset(row, 0, sizeof *row);
+        row->index = v + 1;
+        if (sweep_variant(base, v, n, sc, row->label, sizeof row->label, row->dir, sizeof row->dir,
+                          err) != 0) { /* checked above: cannot happen */
             fprintf(stderr, "logjam: %s\n", err);
             code = LJ_EXIT_INVALID;
             goto out;
         }
-        snprintf(path, sizeof path, "%s/%s", dir, r->dir);
-        struct run_opts o = {.fixture_ebin = a.fixture, .out_dir = path, .quiet = true};
-        if (a.progress)
-            fprintf(stderr, "logjam: sweep [%u/%u] %s ...\n", v + 1, n, r->label);
-        uint64_t started = now_us();
-        r->exit_code = run_scenario(sc, &o);
-        sweep_signals();
         nrows++;
-        snprintf(path, sizeof path, "%s/%s/summary.json", dir, r->dir);
-        if (sweep_result_read(r, path, err) != 0) {
-            snprintf(r->error, sizeof r->error, "%.255s", err);
-            snprintf(r->verdict, sizeof r->verdict, "error");
+        for (k = 0; k < a.repeat; k++) {
+            struct sweep_result *r = &vruns[k];
+            char which[32] = "";
+            if (k > 0 && g_sweep_interrupted) { /* the runs so far still make the row */
+                interrupted = true;
+                break;
+            }
+            memset(r, 0, sizeof *r);
+            r->index = row->index;
+            snprintf(r->label, sizeof r->label, "%s", row->label);
+            if (a.repeat == 1) {
+                snprintf(r->dir, sizeof r->dir, "%s", row->dir);
+            } else {
+                snprintf(r->dir, sizeof r->dir, "%.490s/r%0*u", row->dir, a.repeat >= 10 ? 2 : 1,
+                         k + 1);
+                snprintf(which, sizeof which, " run %u/%u", k + 1, a.repeat);
+            }
+            snprintf(path, sizeof path, "%s/%s", dir, r->dir);
+            struct run_opts o = {.fixture_ebin = a.fixture, .out_dir = path, .quiet = true};
+            if (a.progress)
+                fprintf(stderr, "logjam: sweep [%u/%u] %s%s ...\n", v + 1, n, r->label, which);
+            uint64_t started = now_us();
+            r->exit_code = run_scenario(sc, &o);
+            sweep_signals();
+            snprintf(path, sizeof path, "%.2000s/%.511s/summary.json", dir, r->dir);
+            if (sweep_result_read(r, path, err) != 0) {
+                snprintf(r->error, sizeof r->error, "%.255s", err);
+                snprintf(r->verdict, sizeof r->verdict, "error");
+            }
+            if (r->exit_code == LJ_EXIT_HARNESS || !r->ran)
+                harness_error = true;
+            if (r->exit_code == LJ_EXIT_INTERRUPTED)
+                interrupted = true;
+            if (a.progress)
+                fprintf(stderr, "logjam: sweep [%u/%u] %s%s: %s (exit %d) in %.1fs\n", v + 1, n,
+                        r->label, which, r->ran ? r->verdict : "error", r->exit_code,
+                        (double)(now_us() - started) / 1e6);
+            if (interrupted) {
+                k++;
+                break;
+            }
         }
-        if (r->exit_code == LJ_EXIT_HARNESS || !r->ran)
-            harness_error = true;
-        if (r->exit_code == LJ_EXIT_INTERRUPTED)
-            interrupted = true;
-        if (a.progress)
-            fprintf(stderr, "logjam: sweep [%u/%u] %s: %s (exit %d) in %.1fs\n", v + 1, n, r->label,
-                    r->ran ? r->verdict : "error", r->exit_code,
-                    (double)(now_us() - started) / 1e6);
-        if (interrupted)
-            break;
+        sweep_aggregate(row, vruns, k, a.repeat);
     }
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -840,13 +1103,15 @@ int cmd_sweep(int argc, char **argv)
     double elapsed = (double)(now_us() - t0) / 1e6;
     sweep_sort_results(rows, nrows, a.sort);
 
-    printf("\nlogjam sweep  %s  %u of %u variants%s  %.0fs  (sorted by %s)\n\n", base->path, nrows,
-           n, interrupted ? " (interrupted)" : "", elapsed, sort_names[a.sort]);
+    if (a.repeat > 1)
+        snprintf(repeats, sizeof repeats, ", %u runs each (medians)", a.repeat);
+    printf("\nlogjam sweep  %s  %u of %u variants%s%s  %.0fs  (sorted by %s)\n\n", base->path,
+           nrows, n, repeats, interrupted ? " (interrupted)" : "", elapsed, sort_names[a.sort]);
     sweep_print_table(stdout, rows, nrows);
     printf("\n  files    %s/sweep.json %s/sweep.csv %s/report.html\n\n", dir, dir, dir);
     fflush(stdout);
 
-    json_t *js = sweep_json(base, rows, nrows, a.sort, code, interrupted, elapsed);
+    json_t *js = sweep_json(base, rows, nrows, a.sort, a.repeat, code, interrupted, elapsed);
     char *text = js ? json_dumps(js, JSON_INDENT(2)) : NULL;
     char *csv = sweep_csv(rows, nrows);
     bool write_failed = !text || !csv;
@@ -864,11 +1129,17 @@ int cmd_sweep(int argc, char **argv)
     free(csv);
     json_decref(js);
 
-    size_t used = (size_t)snprintf(notes, sizeof notes,
-                                   "%u of %u variants of %s%s, sorted by %s, "
-                                   "%.0f s.",
-                                   nrows, n, base->path, interrupted ? " (interrupted)" : "",
-                                   sort_names[a.sort], elapsed);
+    size_t used =
+        (size_t)snprintf(notes, sizeof notes,
+                         "%u of %u variants of %s%s%s, sorted by %s, "
+                         "%.0f s.",
+                         nrows, n, base->path, repeats, interrupted ? " (interrupted)" : "",
+                         sort_names[a.sort], elapsed);
+    if (a.repeat > 1 && used < sizeof notes)
+        used += (size_t)snprintf(notes + used, sizeof notes - used,
+                                 " Verdict: the most frequent of the runs (ties: the worse) and "
+                                 "how many runs had it; spread: peak processes min..max; "
+                                 "curves and links: each variant's median-peak run.");
     for (unsigned i = 0; i < base->nsweep && used < sizeof notes; i++) {
         used += (size_t)snprintf(notes + used, sizeof notes - used, " %s:", base->sweep[i].key);
         for (unsigned k = 0; k < base->sweep[i].nvalues && used < sizeof notes; k++)
@@ -890,6 +1161,7 @@ int cmd_sweep(int argc, char **argv)
     if (write_failed && code == LJ_EXIT_PASS)
         code = LJ_EXIT_HARNESS;
 out:
+    free(runs);
     free(base);
     free(sc);
     return code;

@@ -1,5 +1,6 @@
 /* check_sweep.c -- unit tests of sweep planning (product, order, --vary, validation of every
- * combination), reading summaries back, sorting and the CSV table. */
+ * combination), reading summaries back, sorting, the CSV table and --repeat (medians, spread,
+ * verdict counts). */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -195,6 +196,233 @@ START_TEST(test_sweep_reads_summary_and_writes_csv)
 }
 END_TEST
 
+/* A run that ran, with a verdict and a peak; every other number fixed unless set after. */
+static struct sweep_result run_of(const char *verdict, double peak)
+{
+    struct sweep_result r;
+    memset(&r, 0, sizeof r);
+    r.index = 1;
+    r.ran = true;
+    snprintf(r.label, sizeof r.label, "threshold-200");
+    snprintf(r.verdict, sizeof r.verdict, "%s", verdict);
+    r.exit_code = strcmp(verdict, "pass") == 0 ? 0 : 99;
+    r.peak_processes = peak;
+    r.peak_memory = 1e9;
+    r.memory_slope = 1e6;
+    r.sync_share = 0.5;
+    r.dropped = 0;
+    r.p99 = 0.2;
+    r.recovery_time = NAN;
+    r.leaked = NAN;
+    return r;
+}
+
+/* sweep_print_table into a string (caller frees). */
+static char *table_text(const struct sweep_result *rows, size_t n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    sweep_print_table(f, rows, n);
+    fclose(f);
+    return text;
+}
+
+START_TEST(test_sweep_repeat_parsing)
+{
+    unsigned n = 0;
+    ck_assert_int_eq(sweep_parse_repeat("3", &n, err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(sweep_parse_repeat("20", &n, err), 0);
+    ck_assert_uint_eq(n, 20);
+    ck_assert_int_eq(sweep_parse_repeat("1", &n, err), 0);
+    ck_assert_uint_eq(n, 1);
+    static const char *bad[] = {"0", "21", "-1", "", "3x", "x", "99999999999999999999"};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(sweep_parse_repeat(bad[i], &n, err), -1);
+        ck_assert_msg(strstr(err, "expected a whole number from 1 to 20") != NULL, "%s", err);
+    }
+    ck_assert_uint_eq(n, 1); /* untouched on failure */
+    sweep_parse_repeat("0", &n, err);
+    ck_assert_str_eq(err, "--repeat 0: expected a whole number from 1 to 20");
+}
+END_TEST
+
+START_TEST(test_sweep_median)
+{
+    double odd[] = {22000, 6000, 9000};
+    ck_assert(sweep_median(odd, 3) == 9000);
+    double even[] = {6000, 22000};
+    ck_assert(sweep_median(even, 2) == 14000);
+    double one[] = {5};
+    ck_assert(sweep_median(one, 1) == 5);
+    double gaps[] = {NAN, 4, NAN, 1, 2};
+    ck_assert(sweep_median(gaps, 5) == 2); /* NANs are left out */
+    double none[] = {NAN, NAN};
+    ck_assert(isnan(sweep_median(none, 2)));
+    ck_assert(isnan(sweep_median(NULL, 0)));
+    double inf[] = {INFINITY, 3, INFINITY};
+    ck_assert(isinf(sweep_median(inf, 3)));
+    double inf2[] = {INFINITY, 3, 1};
+    ck_assert(sweep_median(inf2, 3) == 3);
+}
+END_TEST
+
+START_TEST(test_sweep_aggregate_medians_spread_and_verdict_count)
+{
+    struct sweep_result runs[3] = {run_of("fail", 6000), run_of("fail", 22000),
+                                   run_of("fail", 9000)};
+    struct sweep_result row;
+    runs[0].p99 = 0.9;
+    runs[1].p99 = 0.1;
+    runs[2].p99 = NAN; /* absent in one run: the median of the other two */
+    runs[1].sync_share = 0.9;
+    memset(&row, 0, sizeof row);
+    row.index = 2;
+    snprintf(row.label, sizeof row.label, "threshold-200");
+    snprintf(row.dir, sizeof row.dir, "02-threshold-200");
+    sweep_aggregate(&row, runs, 3, 3);
+    ck_assert(row.ran);
+    ck_assert_uint_eq(row.index, 2);
+    ck_assert_str_eq(row.dir, "02-threshold-200");
+    ck_assert_uint_eq(row.nruns, 3);
+    ck_assert_uint_eq(row.repeat, 3);
+    ck_assert_str_eq(row.verdict, "fail");
+    ck_assert_uint_eq(row.nverdict, 3);
+    ck_assert_uint_eq(row.npassed, 0);
+    ck_assert_int_eq(row.exit_code, 99);
+    ck_assert(row.peak_processes == 9000);
+    ck_assert(row.peak_processes_min == 6000);
+    ck_assert(row.peak_processes_max == 22000);
+    ck_assert(fabs(row.p99 - 0.5) < 1e-12);
+    ck_assert(row.sync_share == 0.5);
+    ck_assert(row.peak_memory == 1e9);
+    ck_assert_uint_eq(row.median_run, 2); /* 9000 is the third run */
+    ck_assert_ptr_eq(row.runs, runs);
+
+    char *t = table_text(&row, 1);
+    ck_assert_msg(strstr(t, "  variant  ") == t, "%s", t);
+    ck_assert_msg(strstr(t, "peak processes         spread  peak memory") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, "02 threshold-200  fail 3/3") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, " 9,000  6,000..22,000  ") != NULL, "%s", t);
+    free(t);
+
+    char *csv = sweep_csv(&row, 1);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_msg(strstr(csv, ",leaked,runs,passed,peak_processes_min,peak_processes_max\n") !=
+                      NULL,
+                  "%s", csv);
+    ck_assert_msg(strstr(csv, "\n2,threshold-200,02-threshold-200,fail,99,9000,") != NULL, "%s",
+                  csv);
+    ck_assert_msg(strstr(csv, ",3,0,6000,22000\n") != NULL, "%s", csv);
+    free(csv);
+}
+END_TEST
+
+START_TEST(test_sweep_aggregate_verdict_majority_ties_and_errors)
+{
+    struct sweep_result runs[4] = {run_of("pass", 100), run_of("fail", 300), run_of("pass", 200),
+                                   run_of("pass", 50)};
+    struct sweep_result row;
+    memset(&row, 0, sizeof row);
+    sweep_aggregate(&row, runs, 3, 3);
+    ck_assert_str_eq(row.verdict, "pass");
+    ck_assert_uint_eq(row.nverdict, 2);
+    ck_assert_uint_eq(row.npassed, 2);
+    ck_assert_int_eq(row.exit_code, 0);
+    ck_assert(row.peak_processes == 200);
+
+    /* a tie goes to the worse verdict: 1 pass, 1 fail -> "fail 1/2" */
+    sweep_aggregate(&row, runs, 2, 2);
+    ck_assert_str_eq(row.verdict, "fail");
+    ck_assert_uint_eq(row.nverdict, 1);
+    ck_assert_uint_eq(row.npassed, 1);
+    ck_assert(row.peak_processes == 200); /* (100 + 300) / 2 */
+    ck_assert_uint_eq(row.median_run, 0); /* equally close: the earlier run */
+
+    /* a run without a summary counts as an error and adds no numbers */
+    runs[1].ran = false;
+    runs[1].exit_code = 1;
+    runs[1].peak_processes = 1e9;
+    snprintf(runs[1].error, sizeof runs[1].error, "node died");
+    sweep_aggregate(&row, runs, 4, 4);
+    ck_assert_str_eq(row.verdict, "pass");
+    ck_assert_uint_eq(row.nverdict, 3);
+    ck_assert(row.peak_processes == 100); /* of 100, 200, 50 */
+    ck_assert(row.peak_processes_max == 200);
+    ck_assert_str_eq(row.error, "node died");
+    sweep_aggregate(&row, runs, 2, 2); /* pass + error: the error wins the tie */
+    ck_assert_str_eq(row.verdict, "error");
+    ck_assert_int_eq(row.exit_code, 1);
+    ck_assert(row.ran);
+
+    /* no run ran at all: an error row, numbers missing, sorted last */
+    sweep_aggregate(&row, runs + 1, 1, 2);
+    ck_assert(!row.ran);
+    ck_assert(isnan(row.peak_processes) && isnan(row.peak_processes_min));
+    char *t = table_text(&row, 1);
+    ck_assert_msg(strstr(t, "error 1/1 (exit 1)") != NULL, "%s", t);
+    free(t);
+
+    /* interrupted after the first of 3 runs: the count is over the runs made */
+    struct sweep_result one = run_of("interrupted", 10);
+    sweep_aggregate(&row, &one, 1, 3);
+    t = table_text(&row, 1);
+    ck_assert_msg(strstr(t, "interrupted 1/1") != NULL, "%s", t);
+    free(t);
+}
+END_TEST
+
+START_TEST(test_sweep_aggregate_recovery)
+{
+    struct sweep_result runs[3] = {run_of("pass", 1), run_of("pass", 2), run_of("fail", 3)};
+    struct sweep_result row;
+    memset(&row, 0, sizeof row);
+    runs[0].recovered = true, runs[0].recovery_time = 2.0, runs[0].leaked = 0;
+    runs[1].recovered = true, runs[1].recovery_time = 4.0, runs[1].leaked = 10;
+    runs[2].stuck = true, runs[2].leaked = 5000;
+    sweep_aggregate(&row, runs, 3, 3);
+    ck_assert(row.recovered && !row.stuck);
+    ck_assert(row.recovery_time == 4.0); /* of 2, 4 and never */
+    ck_assert(row.leaked == 10);
+
+    /* one of two recovered: the median recovery time is "never" */
+    sweep_aggregate(&row, runs + 1, 2, 2);
+    ck_assert(!row.recovered && isnan(row.recovery_time));
+    ck_assert(!row.stuck); /* 1 of 2 stuck is not more than half */
+    ck_assert(row.leaked == 2505);
+    char *t = table_text(&row, 1);
+    ck_assert_msg(strstr(t, "fail 1/2") != NULL && strstr(t, "leaked 2,505") != NULL, "%s", t);
+    free(t);
+
+    runs[1].recovered = false, runs[1].stuck = true;
+    sweep_aggregate(&row, runs, 3, 3);
+    ck_assert(!row.recovered && row.stuck);
+}
+END_TEST
+
+START_TEST(test_sweep_single_run_row_is_the_run)
+{
+    struct sweep_result run = run_of("fail", 118726), row;
+    run.recovered = false, run.stuck = true, run.leaked = 118530;
+    memset(&row, 0, sizeof row);
+    row.index = 1;
+    snprintf(row.label, sizeof row.label, "fixture-default");
+    snprintf(row.dir, sizeof row.dir, "01-fixture-default");
+    sweep_aggregate(&row, &run, 1, 1);
+    ck_assert_str_eq(row.verdict, "fail");
+    ck_assert(row.peak_processes == 118726 && row.stuck && row.leaked == 118530);
+    char *t = table_text(&row, 1);
+    /* no spread column, the verdict alone: the table of a sweep without --repeat */
+    ck_assert_msg(strstr(t, "spread") == NULL && strstr(t, "1/1") == NULL, "%s", t);
+    ck_assert_msg(strstr(t, "  variant             verdict  peak processes  peak memory") == t,
+                  "%s", t);
+    ck_assert_msg(strstr(t, "01 fixture-default     fail         118,726") != NULL, "%s", t);
+    free(t);
+}
+END_TEST
+
 Suite *sweep_suite(void)
 {
     Suite *s = suite_create("sweep");
@@ -207,6 +435,14 @@ Suite *sweep_suite(void)
     tc = tcase_create("table");
     tcase_add_test(tc, test_sweep_sort_keys);
     tcase_add_test(tc, test_sweep_reads_summary_and_writes_csv);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("repeat");
+    tcase_add_test(tc, test_sweep_repeat_parsing);
+    tcase_add_test(tc, test_sweep_median);
+    tcase_add_test(tc, test_sweep_aggregate_medians_spread_and_verdict_count);
+    tcase_add_test(tc, test_sweep_aggregate_verdict_majority_ties_and_errors);
+    tcase_add_test(tc, test_sweep_aggregate_recovery);
+    tcase_add_test(tc, test_sweep_single_run_row_is_the_run);
     suite_add_tcase(s, tc);
     return s;
 }
