@@ -72,13 +72,7 @@ log(Level, Format, Args) ->
 -spec stats() -> fx_log_backend:stats().
 stats() ->
     {Mode, _Pid, QLen} = sample(),
-    #{switches := Switches, dropped := Dropped} = fx_log_poll:counters(),
-    #{backend => otp,
-      mode => case fx_log_poll:killed() of
-                  true -> killed;
-                  false -> Mode
-              end,
-      queue_len => QLen, switches => Switches, written => 0, dropped => Dropped}.
+    fx_log_poll:stats(otp, Mode, QLen).
 
 -spec cleanup() -> ok.
 cleanup() ->

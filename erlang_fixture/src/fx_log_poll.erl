@@ -11,7 +11,7 @@
 -behaviour(gen_server).
 
 %% API
--export([start_link/1, counters/0, killed/0]).
+-export([start_link/1, counters/0, killed/0, stats/3]).
 %% gen_server callbacks
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2, terminate/2]).
 
@@ -52,6 +52,19 @@ counters() ->
         undefined -> #{switches => 0, dropped => 0};
         C -> #{switches => counters:get(C, ?C_SWITCHES), dropped => counters:get(C, ?C_DROPPED)}
     end.
+
+%% @doc The stats map of a polled backend (lager, otp): its flag and queue as sampled now,
+%% with the poller's switch and drop counts; `killed' overrides the mode after a kill.
+%% Neither logger counts the lines it writes, so `written' is 0.
+-spec stats(atom(), atom(), non_neg_integer()) -> fx_log_backend:stats().
+stats(Backend, Mode, QLen) ->
+    #{switches := Switches, dropped := Dropped} = counters(),
+    #{backend => Backend,
+      mode => case killed() of
+                  true -> killed;
+                  false -> Mode
+              end,
+      queue_len => QLen, switches => Switches, written => 0, dropped => Dropped}.
 
 %% @doc True between a kill and the logger process's return.
 -spec killed() -> boolean().
