@@ -462,16 +462,6 @@ pid_t node_pid(const struct node *n)
     return n->pid;
 }
 
-int node_dist_port(const struct node *n)
-{
-    return n->dist_port;
-}
-
-const char *node_dir(const struct node *n)
-{
-    return n->dir;
-}
-
 void node_kill(struct node *n)
 {
     if (n && n->pid > 0)

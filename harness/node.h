@@ -33,8 +33,6 @@ struct probe *node_probe(struct node *n, const char *role, char *err);
 
 const struct hello *node_hello(const struct node *n);
 pid_t node_pid(const struct node *n);
-int node_dist_port(const struct node *n);
-const char *node_dir(const struct node *n); /* private temp dir (HOME) */
 
 /* True while the OS process lives (waitpid WNOHANG); reaps it when it has exited and keeps
  * its status for node_exit_reason. */

@@ -107,11 +107,6 @@ static double metric_get(const struct metric_def *m, const struct sample *smp)
     return (double)u;
 }
 
-bool series_metric_known(const char *metric)
-{
-    return metric_find(metric) != NULL;
-}
-
 double series_metric(const struct sample *smp, const char *metric)
 {
     const struct metric_def *m = metric_find(metric);

@@ -25,9 +25,8 @@ size_t series_count(const struct series *s);
 const struct sample *series_at(const struct series *s, size_t i); /* NULL past the end */
 const struct sample *series_last(const struct series *s);         /* NULL when empty */
 
-/* Per-sample metrics by name ("processes", "memory.total", ...), as used by gates, CSV and
- * charts. Returns false for an unknown name. */
-bool series_metric_known(const char *metric);
+/* The value of a per-sample metric by name ("processes", "memory.total", ...), as gates, CSV
+ * and charts read it; 0 for an unknown name (gate.c validates names before a run). */
 double series_metric(const struct sample *smp, const char *metric);
 
 /* Everything a run produced that gates and reports read. */

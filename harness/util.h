@@ -21,9 +21,6 @@ enum lj_exit {
 /* Monotonic clock in microseconds. */
 uint64_t now_us(void);
 
-/* Wall clock in microseconds since the epoch. */
-uint64_t wall_us(void);
-
 /* Format into a caller-supplied error buffer of LJ_ERR_LEN bytes (like Redis' anetSetError). */
 void lj_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
