@@ -95,6 +95,33 @@ static void commas(long long x, char *buf, size_t len)
     units_format_count((double)x, buf, len);
 }
 
+/* What killing the logger cost, in the run's own numbers: a killed logger keeps callers from
+ * piling up by throwing work away, and a pass by that route should say so. */
+static void kills_text(FILE *f, const struct scenario *sc, const struct results *r)
+{
+    char k[32], d[32], fl[32];
+    commas(r->kills, k, sizeof k);
+    commas(r->dropped, d, sizeof d);
+    commas((long long)r->load.failed, fl, sizeof fl);
+    const char *times = r->kills == 1 ? "time" : "times";
+    if (sc->backend == BACKEND_OTP) {
+        fprintf(f,
+                " OTP's logger handler was killed %s %s (overload protection): each kill "
+                "threw its queue away (at least %s events dropped), and nothing is logged "
+                "until overload_kill_restart_after has passed.",
+                k, times, d);
+        return;
+    }
+    fprintf(f, " The logger was killed %s %s", k, times);
+    if (sc->killer_hwm != SCENARIO_UNDEFINED)
+        fprintf(f, " (killer_hwm %lld)", (long long)sc->killer_hwm);
+    fprintf(f,
+            ": each kill threw its queue away (at least %s events dropped) and failed the "
+            "callers blocked in it (%s requests failed in the run), and nothing is logged "
+            "until its handlers are reinstalled (killer_reinstall_after %.3g s).",
+            d, fl, (double)sc->killer_reinstall_after_us / 1e6);
+}
+
 char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const struct results *r)
 {
     char *text = NULL;
@@ -216,6 +243,8 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
                            "grows with the load.");
         }
     }
+    if (r && sc && r->kills > 0)
+        kills_text(f, sc, r);
     /* Unknown patterns are never hidden: the next largest unmatched group by count. */
     json_array_foreach(groups, i, g)
     {

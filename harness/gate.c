@@ -45,6 +45,7 @@ static const struct metric metrics[] = {
     {"logger.switches", A(AGG_COUNT) | A(AGG_MAX) | A(AGG_FINAL), VK_COUNT, VK_COUNT, false},
     {"logger.sync", A(AGG_TIME) | A(AGG_FIRST), VK_DURATION, VK_COUNT, false},
     {"logger.dropped", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
+    {"logger.kills", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
     {"requests", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_RATE, false},
     {"requests.ok", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
     {"requests.failed", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},

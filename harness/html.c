@@ -312,8 +312,9 @@ int html_write_run(const char *path, const struct report *rep, char *err)
 
     double qmax = 0;
     results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
-    snprintf(note, sizeof note, "sync %.0f%% of the time, %lld switches, %lld dropped",
-             r->sync_share * 100, (long long)r->switches, (long long)r->dropped);
+    snprintf(note, sizeof note, "sync %.0f%% of the time, %lld switches, %lld dropped, %lld kills",
+             r->sync_share * 100, (long long)r->switches, (long long)r->dropped,
+             (long long)r->kills);
     struct chart_series sq = {"logger queue", c.queue, c.n, "#222", false};
     cs = (struct chart_spec){.id = "chart-logger",
                              .title = "logger queue (shaded: logger mode)",

@@ -386,6 +386,7 @@ int probe_decode_snapshot(const char *buf, int *index, struct sample *out)
     out->logger_switches = jint(lg, "switches");
     out->logger_written = jint(lg, "written");
     out->logger_dropped = jint(lg, "dropped");
+    out->logger_kills = jint(lg, "kills");
     out->pool_busy = jint(pool, "busy");
     out->connections = jint(j, "connections");
     json_decref(j);

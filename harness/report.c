@@ -17,7 +17,7 @@ int report_csv_header(FILE *f)
 {
     return fputs("at_s,phase,t_ms,processes,process_limit,memory_total,memory_processes,"
                  "memory_binary,memory_ets,run_queue,reductions,logger_mode,logger_queue,"
-                 "logger_switches,logger_written,logger_dropped,pool_busy,connections,"
+                 "logger_switches,logger_written,logger_dropped,logger_kills,pool_busy,connections,"
                  "req_sent,req_ok,req_failed,req_errored,req_timeout,conns_open,backlog\n",
                  f) < 0
                ? -1
@@ -28,18 +28,19 @@ int report_csv_row(FILE *f, const struct sample *s)
 {
     int n = fprintf(
         f,
-        "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,"
+        "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,%"
+        "lld,"
         "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
         (double)s->at_us / 1e6, sample_phase_name(s->phase), (long long)s->t_ms,
         (long long)s->process_count, (long long)s->process_limit, (unsigned long long)s->mem_total,
         (unsigned long long)s->mem_processes, (unsigned long long)s->mem_binary,
         (unsigned long long)s->mem_ets, (long long)s->run_queue, (unsigned long long)s->reductions,
         sample_mode_name(s->logger_mode), (long long)s->logger_queue, (long long)s->logger_switches,
-        (long long)s->logger_written, (long long)s->logger_dropped, (long long)s->pool_busy,
-        (long long)s->connections, (unsigned long long)s->load.sent, (unsigned long long)s->load.ok,
-        (unsigned long long)s->load.failed, (unsigned long long)s->load.errored,
-        (unsigned long long)s->load.timeouts, (unsigned long long)s->load.open,
-        (unsigned long long)s->load.backlog);
+        (long long)s->logger_written, (long long)s->logger_dropped, (long long)s->logger_kills,
+        (long long)s->pool_busy, (long long)s->connections, (unsigned long long)s->load.sent,
+        (unsigned long long)s->load.ok, (unsigned long long)s->load.failed,
+        (unsigned long long)s->load.errored, (unsigned long long)s->load.timeouts,
+        (unsigned long long)s->load.open, (unsigned long long)s->load.backlog);
     return n < 0 ? -1 : 0;
 }
 
@@ -212,6 +213,9 @@ void report_text(FILE *f, const struct report *rep, bool color)
             fmt_count(qmax, c, sizeof c));
     if (r->dropped)
         fprintf(f, ", %s dropped", fmt_count((double)r->dropped, d, sizeof d));
+    if (r->kills)
+        fprintf(f, ", killed %s %s", fmt_count((double)r->kills, d, sizeof d),
+                r->kills == 1 ? "time" : "times");
     fputc('\n', f);
     text_sparklines(f, r);
 
@@ -325,6 +329,7 @@ json_t *report_json(const struct report *rep)
         json_object_set_new(m, series_metrics[i], series_json(r, series_metrics[i]));
     json_object_set_new(m, "logger.switches", json_pack("{s:I}", "count", (json_int_t)r->switches));
     json_object_set_new(m, "logger.dropped", json_pack("{s:I}", "count", (json_int_t)r->dropped));
+    json_object_set_new(m, "logger.kills", json_pack("{s:I}", "count", (json_int_t)r->kills));
     json_object_set_new(m, "logger.sync",
                         json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
                                   r->has_sync_first ? json_real(r->sync_first) : json_null(),

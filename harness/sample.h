@@ -29,7 +29,7 @@ struct sample {
     uint64_t reductions;
 
     enum logger_mode logger_mode;
-    int64_t logger_queue, logger_switches, logger_written, logger_dropped;
+    int64_t logger_queue, logger_switches, logger_written, logger_dropped, logger_kills;
 
     int64_t pool_busy;
     int64_t connections;

@@ -81,6 +81,7 @@ static const struct metric_def {
     {"logger.queue", offsetof(struct sample, logger_queue), true},
     {"logger.switches", offsetof(struct sample, logger_switches), true},
     {"logger.dropped", offsetof(struct sample, logger_dropped), true},
+    {"logger.kills", offsetof(struct sample, logger_kills), true},
     {"connections", offsetof(struct sample, connections), true},
     {"run_queue", offsetof(struct sample, run_queue), true},
     {"pool.busy", offsetof(struct sample, pool_busy), true},
@@ -230,7 +231,7 @@ void results_finish(struct results *r)
     r->leaked = 0;
     r->drain_rate = 0;
     double sampled = 0;
-    int64_t sw0 = -1, dr0 = -1;
+    int64_t sw0 = -1, dr0 = -1, ki0 = -1;
     bool seen_other = false;
     double base_sum = 0;
     size_t base_n = 0;
@@ -243,6 +244,7 @@ void results_finish(struct results *r)
         if (sw0 < 0) {
             sw0 = a->logger_switches;
             dr0 = a->logger_dropped;
+            ki0 = a->logger_kills;
         }
         /* A switch needs a mode to switch from: a logger that is sync from the start
          * (async_threshold = undefined) never "first switched". */
@@ -266,6 +268,7 @@ void results_finish(struct results *r)
         const struct sample *last = &s->v[s->n - 1];
         r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
         r->dropped = last->logger_dropped - (dr0 < 0 ? 0 : dr0);
+        r->kills = last->logger_kills - (ki0 < 0 ? 0 : ki0);
     }
     r->baseline_processes =
         base_n ? (int64_t)(base_sum / (double)base_n) : (s->n ? s->v[0].process_count : 0);
@@ -421,6 +424,10 @@ int results_value(const struct results *r, const char *metric, enum gate_agg agg
     }
     if (strcmp(metric, "logger.dropped") == 0 && agg == AGG_COUNT) {
         *out = (double)r->dropped;
+        return 0;
+    }
+    if (strcmp(metric, "logger.kills") == 0 && agg == AGG_COUNT) {
+        *out = (double)r->kills;
         return 0;
     }
     const struct metric_def *m = metric_find(metric);

@@ -54,6 +54,7 @@ struct results {
     int64_t memory_retained; /* memory.total above baseline when recovery ended */
     int64_t switches;        /* logger mode switches during the run */
     int64_t dropped;         /* log events dropped during the run */
+    int64_t kills;           /* logger processes killed (killer_hwm, overload_kill) */
 };
 
 /* Compute the derived fields of r from its series and counters. */

@@ -207,6 +207,12 @@ int sweep_result_read(struct sweep_result *res, const char *summary_path, char *
     const json_t *lat = json_object_get(json_object_get(root, "metrics"), "latency");
     const json_t *p99 = json_object_get(lat, "p(99)");
     res->p99 = json_is_number(p99) ? json_number_value(p99) : NAN;
+    double sent = num_at(root, "requests", "sent");
+    res->not_ok = sent > 0
+                      ? (num_at(root, "requests", "failed") + num_at(root, "requests", "errored") +
+                         num_at(root, "requests", "timeout")) /
+                            sent
+                      : NAN;
     res->recovery_time = num_at(root, "recovery", "time");
     const json_t *rec = json_object_get(json_object_get(root, "metrics"), "recovery");
     res->recovered = json_is_true(json_object_get(rec, "recovered"));
@@ -328,6 +334,7 @@ void sweep_aggregate(struct sweep_result *row, const struct sweep_result *runs, 
     row->sync_share = median_of(runs, nruns, offsetof(struct sweep_result, sync_share));
     row->dropped = median_of(runs, nruns, offsetof(struct sweep_result, dropped));
     row->p99 = median_of(runs, nruns, offsetof(struct sweep_result, p99));
+    row->not_ok = median_of(runs, nruns, offsetof(struct sweep_result, not_ok));
     row->leaked = median_of(runs, nruns, offsetof(struct sweep_result, leaked));
     row->recovery_time = sweep_median(rec, nran);
     row->recovered = nran > 0 && !isnan(row->recovery_time) && !isinf(row->recovery_time);
@@ -429,11 +436,11 @@ static char *fmt_secs(double s, char *buf, size_t len)
     return buf;
 }
 
-#define SWEEP_NCOLS 10 /* at most: "spread" only with repeats */
+#define SWEEP_NCOLS 11 /* at most: "spread" only with repeats */
 #define SWEEP_COL_SPREAD 3
 static const char *const table_head[SWEEP_NCOLS] = {
-    "variant",      "verdict",     "peak processes", "spread",      "peak memory",
-    "memory slope", "logger sync", "drops",          "p99 latency", "recovery"};
+    "variant",     "verdict", "peak processes", "spread", "peak memory", "memory slope",
+    "logger sync", "drops",   "p99 latency",    "not ok", "recovery"};
 
 /* Whether the table has the spread column: some row stands for repeated runs. */
 static bool with_spread(const struct sweep_result *rows, size_t n)
@@ -491,14 +498,18 @@ static void row_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP_
             snprintf(buf[6], sizeof buf[6], "%.0f%%", r->sync_share * 100);
         fmt_count(r->dropped, buf[7], sizeof buf[7]);
         fmt_secs(r->p99, buf[8], sizeof buf[8]);
-        if (r->recovered)
-            fmt_secs(r->recovery_time, buf[9], sizeof buf[9]);
-        else if (r->stuck)
-            snprintf(buf[9], sizeof buf[9], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
-        else if (!isnan(r->leaked))
-            snprintf(buf[9], sizeof buf[9], "leaked %s", fmt_count(r->leaked, a, sizeof a));
-        else
+        if (isnan(r->not_ok))
             snprintf(buf[9], sizeof buf[9], "-");
+        else
+            snprintf(buf[9], sizeof buf[9], "%.1f%%", r->not_ok * 100);
+        if (r->recovered)
+            fmt_secs(r->recovery_time, buf[10], sizeof buf[10]);
+        else if (r->stuck)
+            snprintf(buf[10], sizeof buf[10], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
+        else if (!isnan(r->leaked))
+            snprintf(buf[10], sizeof buf[10], "leaked %s", fmt_count(r->leaked, a, sizeof a));
+        else
+            snprintf(buf[10], sizeof buf[10], "-");
     }
     for (int i = 0; i < SWEEP_NCOLS; i++)
         cells[i] = buf[i];
@@ -566,6 +577,7 @@ static void result_json(json_t *o, const struct sweep_result *r)
     json_object_set_new(o, "sync_share", num_or_null(r->sync_share));
     json_object_set_new(o, "dropped", num_or_null(r->dropped));
     json_object_set_new(o, "latency_p99", num_or_null(r->p99));
+    json_object_set_new(o, "not_ok", num_or_null(r->not_ok));
     json_object_set_new(o, "recovery_time", num_or_null(r->recovered ? r->recovery_time : NAN));
     json_object_set_new(o, "recovered", json_boolean(r->recovered));
     json_object_set_new(o, "stuck", json_boolean(r->stuck));
@@ -659,7 +671,7 @@ char *sweep_csv(const struct sweep_result *rows, size_t n)
     if (!f)
         return NULL;
     fputs("index,variant,dir,verdict,exit_code,peak_processes,peak_memory,memory_slope,"
-          "sync_share,dropped,latency_p99,recovery_time,recovered,stuck,leaked,runs,passed,"
+          "sync_share,dropped,latency_p99,not_ok,recovery_time,recovered,stuck,leaked,runs,passed,"
           "peak_processes_min,peak_processes_max\n",
           f);
     for (size_t i = 0; i < n; i++) {
@@ -675,6 +687,7 @@ char *sweep_csv(const struct sweep_result *rows, size_t n)
         csv_num(f, r->sync_share);
         csv_num(f, r->dropped);
         csv_num(f, r->p99);
+        csv_num(f, r->not_ok);
         csv_num(f, r->recovered ? r->recovery_time : NAN);
         fprintf(f, ",%s,%s", r->recovered ? "true" : "false", r->stuck ? "true" : "false");
         csv_num(f, r->leaked);

@@ -36,6 +36,7 @@ struct sweep_result {
     char verdict[16];
     char error[256];
     double peak_processes, peak_memory, memory_slope, sync_share, dropped, p99;
+    double not_ok;        /* share of sent requests failed, errored or timed out */
     double recovery_time; /* NAN unless recovered */
     bool recovered, stuck;
     double leaked;

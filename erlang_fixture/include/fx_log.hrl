@@ -26,4 +26,5 @@
 -define(FX_C_WRITTEN, 2).
 -define(FX_C_DROPPED, 3).
 -define(FX_C_KILLED, 4).   %% 1 between a kill and the handlers' reinstall
--define(FX_C_SIZE, 4).
+-define(FX_C_KILLS, 5).    %% kills of the manager so far
+-define(FX_C_SIZE, 5).

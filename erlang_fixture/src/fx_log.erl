@@ -33,13 +33,13 @@ log(Level, Format, Args) ->
             ok
     end.
 
-%% @doc The active backend's state: mode, logger queue, switch/written/dropped counters.
+%% @doc The active backend's state: mode, logger queue, switch/written/dropped/kill counters.
 -spec stats() -> fx_log_backend:stats().
 stats() ->
     case persistent_term:get(?BACKEND_KEY, undefined) of
         undefined ->
             #{backend => undefined, mode => undefined, queue_len => 0, switches => 0,
-              written => 0, dropped => 0};
+              written => 0, dropped => 0, kills => 0};
         Mod ->
             Mod:stats()
     end.

@@ -11,7 +11,8 @@
                    queue_len := non_neg_integer(),
                    switches := non_neg_integer(),
                    written := non_neg_integer(),
-                   dropped := non_neg_integer()}.
+                   dropped := non_neg_integer(),
+                   kills := non_neg_integer()}.
 -export_type([stats/0]).
 
 %% Supervisor child specs that start the backend (called once at application start, after

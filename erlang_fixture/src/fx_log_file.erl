@@ -7,7 +7,10 @@
 %% formatter's shape), calls `file:read_file_info(Name, [raw])' (lager >= 3.8 checks on
 %% every write whether the file was moved or deleted, and reopens it if so) and writes to
 %% a file opened `[append, raw, binary, {delayed_write, 65536, 1000}]' (lager's
-%% sync_size/sync_interval). Then `write_cost_us' simulates a slow disk: whole
+%% sync_size/sync_interval). Past 10 MiB the file is rotated as lager_rotator_default does
+%% with lager_file_backend's defaults (size 10485760, count 5): four renames .3 -> .4 ...
+%% .0 -> .1, the file -> .0, and a reopen, all inside the manager - under a debug flood that
+%% is a stall every few seconds, and the first bursts over async_threshold come from it. Then `write_cost_us' simulates a slow disk: whole
 %% milliseconds are slept (`receive after', which leaves the mailbox alone and the CPU
 %% free, as a process blocked on a disk would), the sub-millisecond remainder is
 %% busy-waited on the monotonic clock.
@@ -23,6 +26,9 @@
 -export([init/1, handle_event/2, handle_call/2, handle_info/2, terminate/2]).
 
 -define(OPEN_MODES, [append, raw, binary, {delayed_write, 65536, 1000}]).
+%% lager_file_backend's defaults: rotate past ?ROTATE_SIZE bytes, keep ?ROTATE_COUNT files.
+-define(ROTATE_SIZE, 10485760).
+-define(ROTATE_COUNT, 5).
 
 -record(state, {
     name :: file:filename_all(),
@@ -101,22 +107,45 @@ open(#state{name = Name} = State) ->
             Error
     end.
 
-%% lager_util:has_file_changed/3, called before every write: a moved or deleted file is
-%% reopened so lines do not vanish into an unlinked inode.
-check_file(#state{name = Name, inode = Inode, fd = Fd} = State) ->
+%% lager_rotator_default:ensure_logfile/5, called before every write: a moved or deleted
+%% file is reopened so lines do not vanish into an unlinked inode, and a file past
+%% ?ROTATE_SIZE is rotated first (lager_file_backend:write/4).
+check_file(#state{name = Name, inode = Inode} = State) ->
     case file:read_file_info(Name, [raw]) of
+        {ok, #file_info{inode = Inode, size = Size}} when Size > ?ROTATE_SIZE ->
+            rotate(Name, ?ROTATE_COUNT),
+            reopen(State);
         {ok, #file_info{inode = Inode}} ->
             State;
         _ ->
-            _ = case Fd of
-                    undefined -> ok;
-                    _ -> file:close(Fd)
-                end,
-            case open(State) of
-                {ok, State1} -> State1;
-                {error, _} -> State#state{fd = undefined, inode = undefined}
-            end
+            reopen(State)
     end.
+
+%% As lager_rotator_default:reopen_logfile/3: flush to disk (datasync), close, open anew.
+reopen(#state{fd = Fd} = State) ->
+    _ = case Fd of
+            undefined -> ok;
+            _ -> file:datasync(Fd), file:close(Fd)
+        end,
+    case open(State) of
+        {ok, State1} -> State1;
+        {error, _} -> State#state{fd = undefined, inode = undefined}
+    end.
+
+%% lager_rotator_default:rotate_logfile/2: shift Name.(N-2) to Name.(N-1) down to
+%% Name.0 -> Name.1, then Name -> Name.0.
+rotate(Name, 1) ->
+    _ = file:rename(Name, suffixed(Name, 0)),
+    ok;
+rotate(Name, Count) ->
+    _ = file:rename(suffixed(Name, Count - 2), suffixed(Name, Count - 1)),
+    rotate(Name, Count - 1).
+
+suffixed(Name, N) ->
+    lists:concat([to_list(Name), ".", N]).
+
+to_list(B) when is_binary(B) -> unicode:characters_to_list(B);
+to_list(L) -> L.
 
 slow_disk(0) ->
     ok;

@@ -59,7 +59,8 @@ stats() ->
       queue_len => queue_len(),
       switches => counters:get(C, ?FX_C_SWITCHES),
       written => counters:get(C, ?FX_C_WRITTEN),
-      dropped => counters:get(C, ?FX_C_DROPPED)}.
+      dropped => counters:get(C, ?FX_C_DROPPED),
+      kills => counters:get(C, ?FX_C_KILLS)}.
 
 %% @doc Forget mask and flag; the counters stay readable until the next start.
 -spec cleanup() -> ok.

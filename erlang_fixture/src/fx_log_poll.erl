@@ -20,6 +20,7 @@
 -define(C_SWITCHES, 1).
 -define(C_DROPPED, 2).
 -define(C_KILLED, 3).
+-define(C_KILLS, 4).
 
 %% Sample() -> {Mode, LoggerPid | undefined, QueueLen}
 -type sample_fun() :: fun(() -> {atom(), pid() | undefined, non_neg_integer()}).
@@ -45,12 +46,14 @@
 start_link(Args) ->
     gen_server:start_link({local, ?MODULE}, ?MODULE, Args, []).
 
-%% @doc #{switches, dropped} counted so far (zeros when not running).
--spec counters() -> #{switches := non_neg_integer(), dropped := non_neg_integer()}.
+%% @doc #{switches, dropped, kills} counted so far (zeros when not running).
+-spec counters() -> #{switches := non_neg_integer(), dropped := non_neg_integer(),
+                      kills := non_neg_integer()}.
 counters() ->
     case persistent_term:get(?COUNTERS_KEY, undefined) of
-        undefined -> #{switches => 0, dropped => 0};
-        C -> #{switches => counters:get(C, ?C_SWITCHES), dropped => counters:get(C, ?C_DROPPED)}
+        undefined -> #{switches => 0, dropped => 0, kills => 0};
+        C -> #{switches => counters:get(C, ?C_SWITCHES), dropped => counters:get(C, ?C_DROPPED),
+               kills => counters:get(C, ?C_KILLS)}
     end.
 
 %% @doc The stats map of a polled backend (lager, otp): its flag and queue as sampled now,
@@ -58,13 +61,14 @@ counters() ->
 %% Neither logger counts the lines it writes, so `written' is 0.
 -spec stats(atom(), atom(), non_neg_integer()) -> fx_log_backend:stats().
 stats(Backend, Mode, QLen) ->
-    #{switches := Switches, dropped := Dropped} = counters(),
+    #{switches := Switches, dropped := Dropped, kills := Kills} = counters(),
     #{backend => Backend,
       mode => case killed() of
                   true -> killed;
                   false -> Mode
               end,
-      queue_len => QLen, switches => Switches, written => 0, dropped => Dropped}.
+      queue_len => QLen, switches => Switches, written => 0, dropped => Dropped,
+      kills => Kills}.
 
 %% @doc True between a kill and the logger process's return.
 -spec killed() -> boolean().
@@ -80,7 +84,7 @@ killed() ->
 
 -spec init({sample_fun(), non_neg_integer()}) -> {ok, state()}.
 init({Sample, ReinstallAfter}) ->
-    C = counters:new(3, [atomics]),
+    C = counters:new(4, [atomics]),
     persistent_term:put(?COUNTERS_KEY, C),
     {Mode, Pid, QLen} = Sample(),
     erlang:send_after(?TICK_MS, self(), tick),
@@ -102,12 +106,10 @@ handle_info(tick, #state{sample = Sample, counters = C} = State) ->
         {Same, Same} -> ok;
         {undefined, _New} -> counters:put(C, ?C_KILLED, 0);
         {_Old, undefined} ->
-            counters:put(C, ?C_KILLED, 1),
-            counters:add(C, ?C_DROPPED, State#state.qlen);
+            count_kill(C, State#state.qlen);
         {_Old, _New} ->
             %% Killed and restarted between two ticks: handlers come back later.
-            counters:put(C, ?C_KILLED, 1),
-            counters:add(C, ?C_DROPPED, State#state.qlen),
+            count_kill(C, State#state.qlen),
             erlang:send_after(State#state.reinstall_after, self(), {reinstalled, Pid})
     end,
     erlang:send_after(?TICK_MS, self(), tick),
@@ -121,3 +123,13 @@ handle_info(_Info, State) ->
 -spec terminate(term(), state()) -> ok.
 terminate(_Reason, _State) ->
     ok.
+
+%%====================================================================
+%% Internal functions
+%%====================================================================
+
+%% A logger process vanished: one kill, its last sampled queue lost with it.
+count_kill(C, QLen) ->
+    counters:put(C, ?C_KILLED, 1),
+    counters:add(C, ?C_KILLS, 1),
+    counters:add(C, ?C_DROPPED, QLen).

@@ -85,6 +85,7 @@ handle_info({gen_event_EXIT, fx_log_killer, {'EXIT', {kill_me, [_Hwm, _Reinstall
             {message_queue_len, Len} = erlang:process_info(Pid, message_queue_len),
             counters:add(C, ?FX_C_DROPPED, Len),
             counters:put(C, ?FX_C_KILLED, 1),
+            counters:add(C, ?FX_C_KILLS, 1),
             exit(Pid, kill)
     end,
     {noreply, State};

@@ -53,7 +53,7 @@
 -type mode() :: async | sync | drop | flush | killed | undefined.
 -type logger_map() :: #{backend := atom(), mode := mode(), queue_len := non_neg_integer(),
                         switches := non_neg_integer(), written := non_neg_integer(),
-                        dropped := non_neg_integer()}.
+                        dropped := non_neg_integer(), kills := non_neg_integer()}.
 -type proc_entry() :: #{pid := binary(), name := atom(), queue := non_neg_integer(),
                         memory := non_neg_integer(), function := binary()}.
 
@@ -318,7 +318,8 @@ normalize_logger(M) ->
       queue_len => count(maps:get(queue_len, M, 0)),
       switches => count(maps:get(switches, M, 0)),
       written => count(maps:get(written, M, 0)),
-      dropped => count(maps:get(dropped, M, 0))}.
+      dropped => count(maps:get(dropped, M, 0)),
+      kills => count(maps:get(kills, M, 0))}.
 
 mode(M) when M =:= async; M =:= sync; M =:= drop; M =:= flush; M =:= killed -> M;
 mode(_) -> undefined.

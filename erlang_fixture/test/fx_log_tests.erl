@@ -57,7 +57,9 @@ logger_test_() ->
       {"the real switch: flood, flip to sync, drain, flip back", fun real_switch/0},
       {"window == threshold: stays sync after the flood", fun window_equal_stays_sync/0},
       {"killer: kills the manager, callers die, handlers come back",
-       fun killer/0}]}.
+       fun killer/0},
+      {"past 10 MiB the file rotates as lager's: .0 .. .4, then a fresh file",
+       fun rotation/0}]}.
 
 undefined_is_always_sync() ->
     start_app([{log_level, debug}, {async_threshold, undefined}]),
@@ -131,8 +133,9 @@ killer() ->
     ?assert(lists:member(killed, Reasons)),
     ?assertEqual([], [R || R <- Reasons, R =/= normal, R =/= killed]),
     ok = wait_until(fun() -> not erlang:is_process_alive(Old) end),
-    #{dropped := Dropped} = fx_log:stats(),
+    #{dropped := Dropped, kills := Kills} = fx_log:stats(),
     ?assert(Dropped > 0),
+    ?assertEqual(1, Kills),
     ?assertMatch(#{mode := killed}, fx_log:stats()),
     ok = wait_until(fun() -> maps:get(mode, fx_log:stats()) =:= sync end),
     New = whereis(fx_log_event),
@@ -140,6 +143,28 @@ killer() ->
     ?assertEqual(lists:sort([fx_log_file, fx_log_killer]),
                  lists:sort(gen_event:which_handlers(fx_log_event))),
     ok = fx_log:log(debug, "after reinstall", []).
+
+%% lager_file_backend's defaults (size 10485760, count 5): a file past 10 MiB is shifted
+%% to .0 (the older ones one up, the oldest overwritten) before the next line is written
+%% to a fresh file.
+rotation() ->
+    start_app([{log_level, debug}, {async_threshold, undefined}]),
+    {ok, Log} = application:get_env(fixture, log_file),
+    Old = [{N, lists:concat([Log, ".", N])} || N <- lists:seq(0, 4)],
+    [ok = file:write_file(F, integer_to_list(N)) || {N, F} <- Old],
+    ok = fx_log:log(debug, "first", []),
+    Big = binary:copy(<<"x">>, 10485761),
+    ok = file:write_file(Log, Big, [append]),
+    ok = fx_log:log(debug, "after rotation", []),
+    %% delayed_write holds a line for up to a second
+    ok = wait_until(fun() -> {ok, B} = file:read_file(Log),
+                             binary:match(B, <<"after rotation">>) =/= nomatch end),
+    {ok, Fresh} = file:read_file(Log),
+    ?assertEqual(nomatch, binary:match(Fresh, <<"first">>)),
+    ?assert(filelib:file_size(lists:concat([Log, ".0"])) > 10485760),
+    %% .0 .. .3 moved up one; what was .4 is gone
+    ?assertEqual([{1, <<"0">>}, {2, <<"1">>}, {3, <<"2">>}, {4, <<"3">>}],
+                 [{N, element(2, file:read_file(F))} || {N, F} <- tl(Old)]).
 
 %% Suspend the manager, then N processes each log once and finish (async mode).
 flood(N) ->

@@ -74,7 +74,7 @@ snapshot_without_logger_test_() ->
     {setup, fun remove_otp_handlers/0, fun restore_otp_handlers/1,
      fun(_) ->
              ?_assertEqual(#{backend => undefined, mode => undefined, queue_len => 0,
-                             switches => 0, written => 0, dropped => 0},
+                             switches => 0, written => 0, dropped => 0, kills => 0},
                            maps:get(logger, logjam_probe:snapshot()))
      end}).
 
@@ -403,12 +403,12 @@ is_sorted(Desc) ->
     Desc =:= lists:reverse(lists:sort(Desc)).
 
 assert_logger_map(L) ->
-    ?assertEqual(lists:sort([backend, mode, queue_len, switches, written, dropped]),
+    ?assertEqual(lists:sort([backend, mode, queue_len, switches, written, dropped, kills]),
                  lists:sort(maps:keys(L))),
     ?assert(is_atom(maps:get(backend, L))),
     ?assert(lists:member(maps:get(mode, L), [async, sync, drop, flush, killed, undefined])),
     [?assert(is_integer(maps:get(K, L)) andalso maps:get(K, L) >= 0)
-     || K <- [queue_len, switches, written, dropped]].
+     || K <- [queue_len, switches, written, dropped, kills]].
 
 %% The harness turns replies into JSON: only maps with atom keys, lists, binaries, atoms
 %% and integers may appear - no pids, refs, tuples, funs or floats.

@@ -148,6 +148,7 @@ START_TEST(test_gate_aggregate_must_apply_to_metric)
     parse_bad("processes", "count < 5", "aggregate 'count' does not apply to processes");
     parse_bad("latency", "delta < 5", "does not apply to latency");
     parse_bad("logger.dropped", "max < 5", "(use count)");
+    parse_bad("logger.kills", "max < 5", "(use count)");
     parse_bad("recovery", "max < 5", "(use time or leaked)");
     ck_assert_int_eq(parse_ok("recovery", "leaked < 500").agg, AGG_LEAKED);
     ck_assert_int_eq(parse_ok("logger.switches", "count < 3").agg, AGG_COUNT);
@@ -179,7 +180,7 @@ START_TEST(test_gate_every_metric_and_aggregate_table)
         {"pool.busy", "max < 100"},         {"logger.switches", "final < 2"},
         {"logger.dropped", "count == 0"},   {"requests.ok", "count > 0"},
         {"requests.errored", "rate < 1%"},  {"latency", "avg < 10ms"},
-        {"latency", "min > 10us"},
+        {"latency", "min > 10us"},          {"logger.kills", "count == 0"},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         parse_ok(ok[i][0], ok[i][1]);

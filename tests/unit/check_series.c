@@ -21,6 +21,7 @@ static struct series *make_series(const int64_t *recovery, size_t nrec)
         smp.process_count = 100;
         smp.mem_total = 1000;
         smp.logger_mode = MODE_ASYNC;
+        smp.logger_kills = 2; /* counted before the run: not this run's */
         series_add(s, &smp);
     }
     for (int i = 0; i < 10; i++, t += 500000) {
@@ -31,6 +32,7 @@ static struct series *make_series(const int64_t *recovery, size_t nrec)
         smp.mem_total = 1000 + 100 * (uint64_t)i;
         smp.logger_mode = i >= 2 ? MODE_SYNC : MODE_ASYNC;
         smp.logger_switches = i >= 2 ? 1 : 0;
+        smp.logger_kills = i >= 5 ? 4 : 2;
         series_add(s, &smp);
     }
     for (size_t i = 0; i < nrec; i++, t += 500000) {
@@ -41,6 +43,7 @@ static struct series *make_series(const int64_t *recovery, size_t nrec)
         smp.mem_total = 1500;
         smp.logger_mode = MODE_SYNC;
         smp.logger_switches = 1;
+        smp.logger_kills = 4;
         series_add(s, &smp);
     }
     return s;
@@ -96,6 +99,8 @@ START_TEST(test_series_logger_sync_time_and_first_switch)
     ck_assert_double_eq_tol(v, 4.5, 1e-9); /* 3.0 .. 7.5 s */
     ck_assert_int_eq(results_value(&r, "logger.switches", AGG_COUNT, 0, &v), 0);
     ck_assert_double_eq_tol(v, 1, 1e-9);
+    ck_assert_int_eq(results_value(&r, "logger.kills", AGG_COUNT, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 2, 1e-9); /* the run's kills: 4 at the end, 2 before */
     series_free(s);
 }
 END_TEST

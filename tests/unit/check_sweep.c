@@ -165,7 +165,8 @@ START_TEST(test_sweep_reads_summary_and_writes_csv)
         "{\"verdict\":\"fail\",\"exit_code\":99,\"error\":null,\"metrics\":{"
         "\"processes\":{\"max\":118726.0},\"memory.total\":{\"max\":1.5e9,\"slope\":2e7},"
         "\"logger.sync\":{\"share\":0.98},\"logger.dropped\":{\"count\":0},"
-        "\"latency\":{\"p(99)\":0.999},\"recovery\":{\"time\":null,\"recovered\":false,"
+        "\"latency\":{\"p(99)\":0.999},\"requests\":{\"sent\":1000,\"ok\":890,\"failed\":60,"
+        "\"errored\":0,\"timeout\":40},\"recovery\":{\"time\":null,\"recovered\":false,"
         "\"stuck\":true,\"leaked\":118530}}}";
     ck_assert_int_eq(write(fd, doc, strlen(doc)), (int)strlen(doc));
     close(fd);
@@ -184,6 +185,7 @@ START_TEST(test_sweep_reads_summary_and_writes_csv)
     ck_assert(r.stuck && !r.recovered);
     ck_assert(isnan(r.recovery_time));
     ck_assert(r.leaked == 118530);
+    ck_assert_double_eq_tol(r.not_ok, 0.1, 1e-12); /* (60 failed + 40 timeouts) / 1000 */
 
     char *csv = sweep_csv(&r, 1);
     ck_assert_ptr_nonnull(csv);
@@ -212,6 +214,7 @@ static struct sweep_result run_of(const char *verdict, double peak)
     r.sync_share = 0.5;
     r.dropped = 0;
     r.p99 = 0.2;
+    r.not_ok = 0.01;
     r.recovery_time = NAN;
     r.leaked = NAN;
     return r;
