@@ -448,11 +448,17 @@ START_TEST(test_load_silent_server_times_out_and_reconnects)
     ck_assert_uint_le(c.scheduled, 200);
     ck_assert_uint_eq(c.sent + c.backlog, c.scheduled); /* nothing dropped or invented */
     ck_assert_uint_eq(atomic_load(&s->received), c.sent);
-    /* timed-out requests record no latency */
-    struct hist *cor = hist_new();
-    load_latency(l, cor, NULL);
-    ck_assert_uint_eq(hist_count(cor), 0);
+    /* each timed-out request records the time it waited: at least the 100 ms timeout, at
+     * most that plus a sweep period (5 ms) and scheduling slack */
+    struct hist *cor = hist_new(), *unc = hist_new();
+    load_latency(l, cor, unc);
+    ck_assert_uint_eq(hist_count(cor), c.timeouts);
+    ck_assert_uint_eq(hist_count(unc), c.timeouts);
+    ck_assert_uint_ge(hist_percentile(unc, 1), 100000);
+    ck_assert_uint_lt(hist_percentile(unc, 50), 150000);
+    ck_assert_uint_ge(hist_percentile(cor, 1), 100000);
     hist_free(cor);
+    hist_free(unc);
     load_free(l);
     srv_stop(s);
 }

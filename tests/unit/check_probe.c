@@ -35,13 +35,14 @@ static void encode_snapshot(ei_x_buff *x, const char *mode, long long total)
     atom_kv_int(x, "run_queue", 7);
     atom_kv_int(x, "reductions", 99999999999LL);
     ei_x_encode_atom(x, "logger");
-    ei_x_encode_map_header(x, 6);
+    ei_x_encode_map_header(x, 7);
     atom_kv_atom(x, "backend", "fixture");
     atom_kv_atom(x, "mode", mode);
     atom_kv_int(x, "queue_len", 92180);
     atom_kv_int(x, "switches", 3);
     atom_kv_int(x, "written", 12);
     atom_kv_int(x, "dropped", 0);
+    atom_kv_int(x, "kills", 2);
     ei_x_encode_atom(x, "pool");
     ei_x_encode_map_header(x, 2);
     atom_kv_atom(x, "mode", "spawn");
@@ -68,6 +69,7 @@ START_TEST(test_probe_decodes_snapshot_with_bignums)
     ck_assert_int_eq(s.logger_mode, MODE_SYNC);
     ck_assert_int_eq(s.logger_queue, 92180);
     ck_assert_int_eq(s.logger_switches, 3);
+    ck_assert_int_eq(s.logger_kills, 2);
     ck_assert_int_eq(s.pool_busy, 100000);
     ck_assert_int_eq(s.connections, 2998);
     ei_x_free(&x);
