@@ -99,7 +99,7 @@ static void put_erl_string(FILE *f, const char *s)
  * (async_threshold), computes 20% itself (window) or installs no killer (killer_hwm). */
 static void put_lager_section(FILE *f, const struct scenario *sc, const char *file)
 {
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], d[32];
     fprintf(f, " {lager, [\n  {handlers, [");
     if (sc->level != LEVEL_NONE) {
         fprintf(f, "{lager_file_backend, [{file, ");
@@ -110,11 +110,14 @@ static void put_lager_section(FILE *f, const struct scenario *sc, const char *fi
             "]},\n"
             "  {async_threshold, %s}, {async_threshold_window, %s},\n"
             "  {killer_hwm, %s}, {killer_reinstall_after, %llu},\n"
-            "  {error_logger_redirect, true}, {crash_log, false}, {colored, false}\n"
+            "  {error_logger_redirect, %s}, {error_logger_hwm, %s},\n"
+            "  {crash_log, false}, {colored, false}\n"
             " ]},\n",
             erl_int(sc->async_threshold, a, sizeof a),
             erl_int(sc->async_threshold_window, b, sizeof b), erl_int(sc->killer_hwm, c, sizeof c),
-            (unsigned long long)(sc->killer_reinstall_after_us / 1000));
+            (unsigned long long)(sc->killer_reinstall_after_us / 1000),
+            sc->error_logger_redirect ? "true" : "false",
+            erl_int(sc->error_logger_hwm, d, sizeof d));
 }
 
 char *node_sys_config(const struct scenario *sc, const char *dir)
@@ -122,7 +125,7 @@ char *node_sys_config(const struct scenario *sc, const char *dir)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    char a[32], b[32], c[32], d[32], file[SCENARIO_PATH_LEN];
+    char a[32], b[32], c[32], d[32], e[32], file[SCENARIO_PATH_LEN];
     if (!f)
         return NULL;
     snprintf(file, sizeof file, "%s/fixture.log", dir);
@@ -133,13 +136,15 @@ char *node_sys_config(const struct scenario *sc, const char *dir)
             "  {logger_backend, %s}, {log_level, %s},\n"
             "  {async_threshold, %s}, {async_threshold_window, %s},\n"
             "  {killer_hwm, %s}, {killer_reinstall_after, %llu},\n"
+            "  {error_logger_redirect, %s}, {error_logger_hwm, %s},\n"
             "  {write_cost_us, %llu}, {log_file, ",
             sc->acceptors, scenario_pool_name(sc->pool_mode), sc->pool_size,
             scenario_backend_name(sc->backend), scenario_level_name(sc->level),
             erl_int(sc->async_threshold, a, sizeof a),
             erl_int(sc->async_threshold_window, b, sizeof b), erl_int(sc->killer_hwm, c, sizeof c),
             (unsigned long long)(sc->killer_reinstall_after_us / 1000),
-            (unsigned long long)sc->write_cost_us);
+            sc->error_logger_redirect ? "true" : "false",
+            erl_int(sc->error_logger_hwm, e, sizeof e), (unsigned long long)sc->write_cost_us);
     put_erl_string(f, file);
     fprintf(f,
             "},\n"

@@ -100,6 +100,9 @@ struct scenario {
     int64_t killer_hwm;             /* SCENARIO_UNDEFINED = no killer */
     uint64_t killer_reinstall_after_us;
     uint64_t write_cost_us; /* simulated slow disk per line (fixture backend) */
+    /* lager's error_logger redirect (backend = lager), defaults as lager 3.9.2's. */
+    bool error_logger_redirect;
+    int64_t error_logger_hwm; /* SCENARIO_UNDEFINED = no limit */
     /* OTP logger overload protection (backend = otp), defaults as OTP 25's. */
     int64_t sync_mode_qlen, drop_mode_qlen, flush_qlen;
     bool burst_limit_enable;

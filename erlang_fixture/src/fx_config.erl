@@ -34,6 +34,9 @@
     {async_threshold_window, undefined},
     {killer_hwm, undefined},
     {killer_reinstall_after, 5000},
+    %% lager's error_logger redirect (backend lager), lager 3.9.2's defaults.
+    {error_logger_redirect, true},
+    {error_logger_hwm, 50},
     {write_cost_us, 0},
     {log_file, "fixture.log"},
     %% OTP logger (backend otp), OTP 25's defaults (logger_olp:get_default_opts()).
@@ -126,6 +129,10 @@ check(async_threshold_window, V) ->
 check(killer_hwm, undefined) -> ok;
 check(killer_hwm, V) -> non_neg(killer_hwm, V, "must be a non-negative integer or undefined");
 check(killer_reinstall_after, V) -> non_neg(killer_reinstall_after, V, "must be a non-negative integer (ms)");
+check(error_logger_redirect, V) -> one_of(error_logger_redirect, V, [true, false]);
+check(error_logger_hwm, undefined) -> ok;
+check(error_logger_hwm, V) ->
+    non_neg(error_logger_hwm, V, "must be a non-negative integer or undefined");
 check(write_cost_us, V) -> non_neg(write_cost_us, V, "must be a non-negative integer (microseconds)");
 check(log_file, V) when is_binary(V), V =/= <<>> -> ok;
 check(log_file, V) ->

@@ -9,7 +9,8 @@
 %% before `lager' starts: async_threshold / window (undefined is unset, so lager installs
 %% no throttle and every call is synchronous, as in the fixture backend), killer_hwm /
 %% killer_reinstall_after, one lager_file_backend at `log_level' on `log_file', lager's
-%% default error_logger redirect, and no crash log (it would land in the cwd).
+%% error_logger redirect and its hwm from the scenario, and no crash log (it would land in
+%% the cwd).
 %% Switches and kills are sampled by fx_log_poll (lower bounds); lager does not count
 %% lines written, so `written' is 0.
 -module(fx_log_lager).
@@ -96,7 +97,8 @@ configured_by_sys_config() ->
 
 lager_env(#{log_level := Level, log_file := File, async_threshold := T,
             async_threshold_window := W, killer_hwm := Hwm,
-            killer_reinstall_after := After}) ->
+            killer_reinstall_after := After, error_logger_redirect := Redirect,
+            error_logger_hwm := ElHwm}) ->
     Handlers = case Level of
                    none -> [];
                    _ -> [{lager_file_backend, [{file, to_list(File)}, {level, Level}]}]
@@ -106,10 +108,15 @@ lager_env(#{log_level := Level, log_file := File, async_threshold := T,
      {async_threshold_window, W},
      {killer_hwm, Hwm},
      {killer_reinstall_after, After},
-     {error_logger_redirect, true},
+     {error_logger_redirect, Redirect},
+     {error_logger_hwm, ElHwm},
      {crash_log, false},
      {colored, false}].
 
+%% error_logger_hwm = undefined means no limit only when set: unset, lager_app:boot/0
+%% falls back to 0.
+set_lager_env(error_logger_hwm, Value) ->
+    application:set_env(lager, error_logger_hwm, Value);
 set_lager_env(Key, undefined) ->
     application:unset_env(lager, Key);
 set_lager_env(Key, Value) ->

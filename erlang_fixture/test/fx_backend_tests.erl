@@ -13,6 +13,9 @@ backend_test_() ->
                      fun lager_undefined_is_sync/0}},
       {timeout, 30, {"lager, window == threshold: flips to sync and stays",
                      fun lager_switch/0}},
+      {timeout, 30, {"lager, error_logger redirect on with no hwm",
+                     fun lager_redirect_no_hwm/0}},
+      {timeout, 30, {"lager, error_logger redirect off", fun lager_no_redirect/0}},
       {timeout, 30, {"otp, sync_mode_qlen 0: callers block in logger_olp",
                      fun otp_sync/0}},
       {timeout, 30, {"otp: primary level restored on stop", fun otp_restores_levels/0}},
@@ -31,6 +34,22 @@ lager_undefined_is_sync() ->
     ?assertMatch(#{queue_len := 1}, fx_log:stats()),
     ok = sys:resume(lager_event),
     receive {done, Caller} -> ok after ?WAIT_MS -> erlang:error(not_released) end.
+
+%% error_logger_hwm = undefined must reach lager as the atom (no limit), not be unset
+%% (lager's boot then falls back to 0).
+lager_redirect_no_hwm() ->
+    start_app([{logger_backend, lager}, {log_level, debug}, {error_logger_redirect, true},
+               {error_logger_hwm, undefined}]),
+    ?assertEqual({ok, undefined}, application:get_env(lager, error_logger_hwm)),
+    ?assert(lists:member(error_logger_lager_h, gen_event:which_handlers(error_logger))).
+
+lager_no_redirect() ->
+    start_app([{logger_backend, lager}, {log_level, debug}, {error_logger_redirect, false},
+               {error_logger_hwm, 10}]),
+    ?assertEqual({ok, false}, application:get_env(lager, error_logger_redirect)),
+    ?assertEqual({ok, 10}, application:get_env(lager, error_logger_hwm)),
+    ?assert(whereis(error_logger) =:= undefined orelse
+            not lists:member(error_logger_lager_h, gen_event:which_handlers(error_logger))).
 
 lager_switch() ->
     start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, 20},

@@ -15,6 +15,7 @@ defaults_are_valid_test() ->
                    pool_mode := spawn, pool_size := 100, logger_backend := fixture,
                    async_threshold := 20, async_threshold_window := 4,
                    killer_hwm := undefined, killer_reinstall_after := 5000,
+                   error_logger_redirect := true, error_logger_hwm := 50,
                    write_cost_us := 0}, C).
 
 window_default_is_20_percent_truncated_test() ->
@@ -49,7 +50,8 @@ negative_values_are_errors_test() ->
                  error_key([{async_threshold, 20}, {async_threshold_window, -1}])),
     ?assertEqual(killer_hwm, error_key([{killer_hwm, -5}])),
     ?assertEqual(write_cost_us, error_key([{write_cost_us, -1}])),
-    ?assertEqual(killer_reinstall_after, error_key([{killer_reinstall_after, -1}])).
+    ?assertEqual(killer_reinstall_after, error_key([{killer_reinstall_after, -1}])),
+    ?assertEqual(error_logger_hwm, error_key([{error_logger_hwm, -1}])).
 
 non_integer_threshold_is_an_error_test() ->
     ?assertEqual(async_threshold, error_key([{async_threshold, 2.5}])),
@@ -58,6 +60,7 @@ non_integer_threshold_is_an_error_test() ->
 
 bad_enums_are_errors_test() ->
     ?assertEqual(log_level, error_key([{log_level, verbose}])),
+    ?assertEqual(error_logger_redirect, error_key([{error_logger_redirect, yes}])),
     ?assertEqual(pool_mode, error_key([{pool_mode, pooled}])),
     ?assertEqual(logger_backend, error_key([{logger_backend, syslog}])),
     ?assertEqual(pool_size, error_key([{pool_size, 0}])),

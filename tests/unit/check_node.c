@@ -93,7 +93,8 @@ START_TEST(test_node_sys_config_lager_section)
         "  {handlers, [{lager_file_backend, [{file, \"/d/fixture.log\"}, {level, debug}]}]},\n"
         "  {async_threshold, 20}, {async_threshold_window, 5},\n"
         "  {killer_hwm, undefined}, {killer_reinstall_after, 5000},\n"
-        "  {error_logger_redirect, true}, {crash_log, false}, {colored, false}\n"
+        "  {error_logger_redirect, true}, {error_logger_hwm, 50},\n"
+        "  {crash_log, false}, {colored, false}\n"
         " ]},\n");
 }
 END_TEST
@@ -113,7 +114,20 @@ START_TEST(test_node_sys_config_lager_killer)
                           "logger.killer_reinstall_after=2500ms"};
     config_for(sets, 3);
     has("  {killer_hwm, 1000}, {killer_reinstall_after, 2500},\n");
-    has("{killer_hwm, 1000}, {killer_reinstall_after, 2500},\n  {write_cost_us"); /* fixture */
+    has("{killer_hwm, 1000}, {killer_reinstall_after, 2500},\n  {error_logger_redirect"); /* fixture
+                                                                                           */
+}
+END_TEST
+
+START_TEST(test_node_sys_config_lager_error_logger)
+{
+    const char *sets[] = {"logger.backend=lager", "logger.error_logger_redirect=false",
+                          "logger.error_logger_hwm=undefined"};
+    config_for(sets, 3);
+    well_formed();
+    /* lager's section, and the fixture's copy its lager backend falls back on */
+    has("  {error_logger_redirect, false}, {error_logger_hwm, undefined},\n  {crash_log");
+    has("  {error_logger_redirect, false}, {error_logger_hwm, undefined},\n  {write_cost_us");
 }
 END_TEST
 
@@ -183,6 +197,7 @@ Suite *node_suite(void)
     tcase_add_test(tc, test_node_sys_config_lager_section);
     tcase_add_test(tc, test_node_sys_config_lager_undefined_threshold_kept_as_atom);
     tcase_add_test(tc, test_node_sys_config_lager_killer);
+    tcase_add_test(tc, test_node_sys_config_lager_error_logger);
     tcase_add_test(tc, test_node_sys_config_lager_level_none_has_no_handler);
     tcase_add_test(tc, test_node_sys_config_otp_defaults);
     tcase_add_test(tc, test_node_sys_config_otp_overrides);

@@ -835,7 +835,7 @@ START_TEST(test_scenario_foreach_reports_every_key_formatted)
     memset(&t, 0, sizeof t);
     scenario_defaults(&sc);
     scenario_foreach(&sc, append_kv, &t);
-    ck_assert_uint_eq(t.count, 36);
+    ck_assert_uint_eq(t.count, 38);
     ck_assert_ptr_nonnull(strstr(t.buf, "sample_interval = 250ms\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "async_threshold_window = undefined\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "overload_kill_mem_size = 3MB\n"));
