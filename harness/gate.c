@@ -7,55 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "units.h"
 #include "util.h"
 
-/* What a threshold is measured in; decides how its value is parsed. */
-enum value_kind {
-    VK_COUNT,    /* plain number */
-    VK_SIZE,     /* bytes: 256MiB */
-    VK_DURATION, /* seconds: 500ms, bare number = seconds */
-    VK_FRACTION, /* 1% or 0.01 */
-    VK_RATE,     /* per second: 6000/s */
-};
-
-#define A(x) (1u << (x))
-#define SAMPLE_AGGS                                                                                \
-    (A(AGG_BASELINE) | A(AGG_MAX) | A(AGG_MIN) | A(AGG_AVG) | A(AGG_FINAL) | A(AGG_DELTA) |        \
-     A(AGG_SLOPE) | A(AGG_P))
-
-struct metric {
-    const char *name;
-    unsigned aggs;             /* bit per enum gate_agg */
-    enum value_kind kind;      /* for max, min, p(N)... */
-    enum value_kind rate_kind; /* for AGG_RATE */
-    bool per_sample;           /* one value per sample: usable in a diagnosis trigger */
-};
-
-static const struct metric metrics[] = {
-    {"processes", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
-    {"memory.total", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
-    {"memory.processes", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
-    {"memory.binary", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
-    {"memory.ets", SAMPLE_AGGS, VK_SIZE, VK_COUNT, true},
-    {"logger.queue", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
-    {"connections", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
-    {"run_queue", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
-    {"pool.busy", SAMPLE_AGGS, VK_COUNT, VK_COUNT, true},
-    {"logger.switches", A(AGG_COUNT) | A(AGG_MAX) | A(AGG_FINAL), VK_COUNT, VK_COUNT, false},
-    {"logger.sync", A(AGG_TIME) | A(AGG_FIRST), VK_DURATION, VK_COUNT, false},
-    {"logger.dropped", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
-    {"logger.kills", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
-    {"requests", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_RATE, false},
-    {"requests.ok", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
-    {"requests.failed", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
-    {"requests.errored", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
-    {"requests.timeout", A(AGG_COUNT) | A(AGG_RATE), VK_COUNT, VK_FRACTION, false},
-    {"latency", A(AGG_P) | A(AGG_MAX) | A(AGG_MIN) | A(AGG_AVG), VK_DURATION, VK_COUNT, false},
-    {"recovery", A(AGG_TIME) | A(AGG_LEAKED), VK_DURATION, VK_COUNT, false},
-    {"samples.missed", A(AGG_COUNT), VK_COUNT, VK_COUNT, false},
-};
-#define NMETRICS (sizeof metrics / sizeof metrics[0])
+#define A METRIC_AGG
 
 /* Indexed by enum gate_agg. */
 static const char *const agg_names[] = {
@@ -101,20 +57,13 @@ static const char *closest(const char *word, const char *const *names, size_t n)
     return best <= limit ? pick : NULL;
 }
 
-static const struct metric *find_metric(const char *name)
-{
-    for (size_t i = 0; i < NMETRICS; i++)
-        if (strcmp(metrics[i].name, name) == 0)
-            return &metrics[i];
-    return NULL;
-}
-
 static void unknown_metric(const char *name, bool per_sample_only, char *err)
 {
-    const char *names[NMETRICS];
-    for (size_t i = 0; i < NMETRICS; i++)
-        names[i] = !per_sample_only || metrics[i].per_sample ? metrics[i].name : NULL;
-    const char *s = closest(name, names, NMETRICS);
+    const char *names[64];
+    size_t n = nmetrics < 64 ? nmetrics : 64;
+    for (size_t i = 0; i < n; i++)
+        names[i] = !per_sample_only || metrics[i].trigger ? metrics[i].name : NULL;
+    const char *s = closest(name, names, n);
     if (s)
         lj_err(err, "unknown metric '%s' (did you mean '%s'?)", name, s);
     else
@@ -286,7 +235,7 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
     memset(&g, 0, sizeof g);
     if (!metric || !expr)
         goto fail_null;
-    if (!(m = find_metric(metric))) {
+    if (!(m = metric_find(metric))) {
         unknown_metric(metric, false, err);
         goto fail;
     }
@@ -411,11 +360,11 @@ int gate_parse_trigger(const char *text, struct gate *out, char *err)
     }
     memcpy(g.metric, p, n);
     g.metric[n] = '\0';
-    if (!(m = find_metric(g.metric))) {
+    if (!(m = metric_find(g.metric))) {
         unknown_metric(g.metric, true, err);
         goto fail;
     }
-    if (!m->per_sample) {
+    if (!m->trigger) {
         lj_err(err,
                "metric '%s' is not sampled (use processes, memory.total, memory.processes, "
                "memory.binary, memory.ets, logger.queue, connections, run_queue or pool.busy)",

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
+
 struct series {
     struct sample *v;
     size_t n, cap;
@@ -67,51 +69,10 @@ const char *sample_phase_name(enum phase p)
 
 /* ---- per-sample metrics -------------------------------------------------------------- */
 
-/* Every per-sample metric is a 64-bit field of struct sample, signed or not. */
-static const struct metric_def {
-    const char *name;
-    size_t off;
-    bool is_signed;
-} metrics[] = {
-    {"processes", offsetof(struct sample, process_count), true},
-    {"memory.total", offsetof(struct sample, mem_total), false},
-    {"memory.processes", offsetof(struct sample, mem_processes), false},
-    {"memory.binary", offsetof(struct sample, mem_binary), false},
-    {"memory.ets", offsetof(struct sample, mem_ets), false},
-    {"logger.queue", offsetof(struct sample, logger_queue), true},
-    {"logger.switches", offsetof(struct sample, logger_switches), true},
-    {"logger.dropped", offsetof(struct sample, logger_dropped), true},
-    {"logger.kills", offsetof(struct sample, logger_kills), true},
-    {"connections", offsetof(struct sample, connections), true},
-    {"run_queue", offsetof(struct sample, run_queue), true},
-    {"pool.busy", offsetof(struct sample, pool_busy), true},
-};
-
-static const struct metric_def *metric_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
-        if (strcmp(metrics[i].name, name) == 0)
-            return &metrics[i];
-    return NULL;
-}
-
-static double metric_get(const struct metric_def *m, const struct sample *smp)
-{
-    const char *base = (const char *)smp + m->off;
-    if (m->is_signed) {
-        int64_t v;
-        memcpy(&v, base, sizeof v);
-        return (double)v;
-    }
-    uint64_t u;
-    memcpy(&u, base, sizeof u);
-    return (double)u;
-}
-
 double series_metric(const struct sample *smp, const char *metric)
 {
-    const struct metric_def *m = metric_find(metric);
-    return m ? metric_get(m, smp) : 0.0;
+    const struct metric *m = metric_find(metric);
+    return m && m->sampled ? metric_get(m, smp) : 0.0;
 }
 
 /* ---- aggregates -------------------------------------------------------------------- */
@@ -122,7 +83,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double baseline_of(const struct series *s, const struct metric_def *m)
+static double baseline_of(const struct series *s, const struct metric *m)
 {
     double sum = 0;
     size_t n = 0;
@@ -137,7 +98,7 @@ static double baseline_of(const struct series *s, const struct metric_def *m)
 }
 
 /* Least-squares slope per second over the load phase. */
-static int slope_of(const struct series *s, const struct metric_def *m, double *out)
+static int slope_of(const struct series *s, const struct metric *m, double *out)
 {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     size_t n = 0;
@@ -158,8 +119,7 @@ static int slope_of(const struct series *s, const struct metric_def *m, double *
     return 0;
 }
 
-static int percentile_of(const struct series *s, const struct metric_def *m, double pct,
-                         double *out)
+static int percentile_of(const struct series *s, const struct metric *m, double pct, double *out)
 {
     if (s->n == 0)
         return -1;
@@ -175,8 +135,8 @@ static int percentile_of(const struct series *s, const struct metric_def *m, dou
     return 0;
 }
 
-static int series_agg(const struct series *s, const struct metric_def *m, enum gate_agg agg,
-                      double pct, double *out)
+static int series_agg(const struct series *s, const struct metric *m, enum gate_agg agg, double pct,
+                      double *out)
 {
     if (s->n == 0)
         return -1;
@@ -430,8 +390,8 @@ int results_value(const struct results *r, const char *metric, enum gate_agg agg
         *out = (double)r->kills;
         return 0;
     }
-    const struct metric_def *m = metric_find(metric);
-    if (!m)
+    const struct metric *m = metric_find(metric);
+    if (!m || !m->sampled)
         return -1;
     return series_agg(r->series, m, agg, pct, out);
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "metric.h"
 #include "series.h"
 #include "suites.h"
 
@@ -101,6 +102,32 @@ START_TEST(test_series_logger_sync_time_and_first_switch)
     ck_assert_double_eq_tol(v, 1, 1e-9);
     ck_assert_int_eq(results_value(&r, "logger.kills", AGG_COUNT, 0, &v), 0);
     ck_assert_double_eq_tol(v, 2, 1e-9); /* the run's kills: 4 at the end, 2 before */
+    series_free(s);
+}
+END_TEST
+
+/* The one metric table: every sampled metric is answered for every aggregate a gate may
+ * name on it, so no gate the parser accepts can be left without a value by the series. */
+START_TEST(test_series_answers_every_sampled_metric)
+{
+    static const int64_t rec[] = {5100, 5100};
+    struct series *s = make_series(rec, 2);
+    struct results r;
+    double v;
+    results_of(s, &r);
+    size_t sampled = 0;
+    for (size_t i = 0; i < nmetrics; i++) {
+        const struct metric *m = &metrics[i];
+        if (!m->sampled)
+            continue;
+        sampled++;
+        for (int agg = AGG_BASELINE; agg <= AGG_FIRST; agg++)
+            if (m->aggs & METRIC_AGG(agg))
+                ck_assert_msg(results_value(&r, m->name, (enum gate_agg)agg, 50, &v) == 0,
+                              "%s: aggregate %d has no value", m->name, agg);
+    }
+    ck_assert_uint_ge(sampled, 12);
+    ck_assert_ptr_null(metric_find("no.such.metric"));
     series_free(s);
 }
 END_TEST
@@ -209,6 +236,7 @@ Suite *series_suite(void)
     TCase *tc = tcase_create("aggregates");
     tcase_add_test(tc, test_series_aggregates);
     tcase_add_test(tc, test_series_logger_sync_time_and_first_switch);
+    tcase_add_test(tc, test_series_answers_every_sampled_metric);
     tcase_add_test(tc, test_series_recovery_drained);
     tcase_add_test(tc, test_series_recovery_stuck_for_good_has_no_time);
     tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);
