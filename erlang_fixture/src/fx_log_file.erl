@@ -10,10 +10,10 @@
 %% sync_size/sync_interval). Past 10 MiB the file is rotated as lager_rotator_default does
 %% with lager_file_backend's defaults (size 10485760, count 5): four renames .3 -> .4 ...
 %% .0 -> .1, the file -> .0, and a reopen, all inside the manager - under a debug flood that
-%% is a stall every few seconds, and the first bursts over async_threshold come from it. Then `write_cost_us' simulates a slow disk: whole
-%% milliseconds are slept (`receive after', which leaves the mailbox alone and the CPU
-%% free, as a process blocked on a disk would), the sub-millisecond remainder is
-%% busy-waited on the monotonic clock.
+%% is a stall every few seconds, and the first bursts over async_threshold come from it.
+%% Then `write_cost_us' simulates a slow disk: whole milliseconds are slept (`receive
+%% after', which leaves the mailbox alone and the CPU free, as a process blocked on a disk
+%% would), the sub-millisecond remainder is busy-waited on the monotonic clock.
 -module(fx_log_file).
 -behaviour(gen_event).
 
@@ -142,10 +142,7 @@ rotate(Name, Count) ->
     rotate(Name, Count - 1).
 
 suffixed(Name, N) ->
-    lists:concat([to_list(Name), ".", N]).
-
-to_list(B) when is_binary(B) -> unicode:characters_to_list(B);
-to_list(L) -> L.
+    unicode:characters_to_list([Name, $., integer_to_list(N)]).
 
 slow_disk(0) ->
     ok;
