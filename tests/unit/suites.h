@@ -19,6 +19,8 @@
     X(node)                                                                                        \
     X(chart)                                                                                       \
     X(sweep)                                                                                       \
+    X(limit_search)                                                                                \
+    X(limit_mode)                                                                                  \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
