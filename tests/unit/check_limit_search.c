@@ -1,6 +1,7 @@
 /* check_limit_search.c -- unit tests of the capacity search against a simulated system with a
  * known knee and seeded noise: bracketing, precision, confirmation, repeat intervals, budget,
- * from-fails and to-passes, non-monotonic results, and the staircase it is compared with. */
+ * early stop, from-fails and to-passes, non-monotonic results, and the staircase it is
+ * compared with. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -357,6 +358,55 @@ START_TEST(test_limit_search_integer_axis_never_reruns_a_value)
 }
 END_TEST
 
+/* A node under load v against a sharp knee: above it the logger turns sync and processes grow
+ * by v - knee per second from a baseline of 100. One sample a second; the trial stops when
+ * limit_mode_early_stop says so, or at its length (20 s short, 60 s full). Returns the
+ * seconds it ran into *secs, and whether it passed. */
+static bool node_trial(double knee, const struct limit_trial *t, bool early, double *secs)
+{
+    struct sample smp[60];
+    struct limit_mode_stop stop = {0};
+    unsigned len = t->length == LIMIT_FULL ? 60 : 20;
+    memset(smp, 0, sizeof smp);
+    for (unsigned i = 0; i < len; i++) {
+        smp[i].at_us = (uint64_t)(i + 1) * 1000000u;
+        smp[i].process_count = 100 + (t->value > knee ? (int64_t)((t->value - knee) * i) : 0);
+        smp[i].logger_mode = t->value > knee ? MODE_SYNC : MODE_ASYNC;
+        if (early && limit_mode_early_stop(&stop, 100, smp, i + 1) == LIMIT_MODE_PILEUP) {
+            *secs = i + 1;
+            return false;
+        }
+    }
+    *secs = len;
+    return t->value <= knee;
+}
+
+START_TEST(test_limit_search_early_stop_saves_time_not_the_answer)
+{
+    struct limit_config cfg = {.from = 100, .repeat = 2, .integer = true};
+    struct limit_result r[2];
+    for (int early = 0; early < 2; early++) {
+        struct limit_search s;
+        struct limit_trial t;
+        char err[LJ_ERR_LEN];
+        double secs;
+        ck_assert_int_eq(limit_search_init(&s, &cfg, err), 0);
+        while (limit_search_next(&s, &t) == LIMIT_STEP_TRIAL) {
+            bool ok = node_trial(5000, &t, early, &secs);
+            if (early && !ok)
+                ck_assert_double_lt(secs, 20); /* every failure here is far enough above */
+            ck_assert_int_eq(limit_search_record(&s, t.value, ok, LIMIT_MODE_PILEUP, secs), 0);
+        }
+        limit_search_result(&s, &r[early]);
+        limit_search_free(&s);
+    }
+    ck_assert_double_eq(r[0].low, r[1].low);
+    ck_assert_double_eq(r[0].high, r[1].high);
+    ck_assert(r[1].low <= 5000 && r[1].high > 5000);
+    ck_assert_double_lt(r[1].spent_s, r[0].spent_s * 0.75);
+}
+END_TEST
+
 START_TEST(test_limit_search_record_checks_the_pending_trial)
 {
     struct limit_config cfg = {.from = 100};
@@ -447,6 +497,7 @@ Suite *limit_search_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("budget");
     tcase_add_test(tc, test_limit_search_budget_stops_with_the_bracket_so_far);
+    tcase_add_test(tc, test_limit_search_early_stop_saves_time_not_the_answer);
     suite_add_tcase(s, tc);
     tc = tcase_create("api");
     tcase_add_test(tc, test_limit_search_record_checks_the_pending_trial);
