@@ -34,36 +34,13 @@ static const char *const kind_expect[] = {
     [VK_RATE] = "a rate like 6000/s",
 };
 
-/* Closest name within a small edit distance, or NULL. */
-static const char *closest(const char *word, const char *const *names, size_t n)
-{
-    char low[GATE_METRIC_LEN];
-    size_t len = strlen(word), i;
-    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-    const char *pick = NULL;
-    if (len >= sizeof low)
-        return NULL;
-    for (i = 0; i <= len; i++)
-        low[i] = (char)tolower((unsigned char)word[i]);
-    for (i = 0; i < n; i++) {
-        if (!names[i])
-            continue;
-        unsigned d = lj_edit_distance(low, names[i]);
-        if (d < best) {
-            best = d;
-            pick = names[i];
-        }
-    }
-    return best <= limit ? pick : NULL;
-}
-
 static void unknown_metric(const char *name, bool per_sample_only, char *err)
 {
     const char *names[64];
     size_t n = nmetrics < 64 ? nmetrics : 64;
     for (size_t i = 0; i < n; i++)
         names[i] = !per_sample_only || metrics[i].trigger ? metrics[i].name : NULL;
-    const char *s = closest(name, names, n);
+    const char *s = lj_closest(name, names, n);
     if (s)
         lj_err(err, "unknown metric '%s' (did you mean '%s'?)", name, s);
     else
@@ -304,7 +281,7 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
             const char *names[NAGGS];
             for (size_t j = 0; j < NAGGS; j++)
                 names[j] = (m->aggs >> j) & 1u && j != AGG_P ? agg_names[j] : NULL;
-            const char *s = closest(word, names, NAGGS);
+            const char *s = lj_closest(word, names, NAGGS);
             if (word[0] == 'p' && isdigit((unsigned char)word[1]) && (m->aggs & A(AGG_P)))
                 lj_err(err, "unknown aggregate '%s' for %s (did you mean 'p(%s)'?)", word, metric,
                        word + 1);

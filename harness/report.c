@@ -44,44 +44,12 @@ int report_csv_row(FILE *f, const struct sample *s)
     return n < 0 ? -1 : 0;
 }
 
-/* ---- number formatting ---------------------------------------------------------------- */
-
-/* 104233 -> "104,233" */
-static char *fmt_count(double v, char *buf, size_t len)
-{
-    return units_format_count(v, buf, len);
-}
-
-static char *fmt_secs(double s, char *buf, size_t len)
-{
-    if (s < 0.001)
-        snprintf(buf, len, "%.0fus", s * 1e6);
-    else if (s < 1)
-        snprintf(buf, len, "%.3gms", s * 1e3);
-    else
-        snprintf(buf, len, "%.3gs", s);
-    return buf;
-}
-
-static char *fmt_bytes(double b, char *buf, size_t len)
-{
-    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    double v = fabs(b);
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(buf, len, "%s%.*f%s", b < 0 ? "-" : "", u == 0 || v >= 100 ? 0 : 1, v, unit[u]);
-    return buf;
-}
-
 char *report_gate_value(const struct gate *g, double v, char *buf, size_t len)
 {
     if (strncmp(g->metric, "memory.", 7) == 0 && g->agg != AGG_COUNT)
-        return fmt_bytes(v, buf, len);
+        return units_format_bytes(v, buf, len);
     if (strcmp(g->metric, "latency") == 0 || g->agg == AGG_TIME || g->agg == AGG_FIRST)
-        return fmt_secs(v, buf, len);
+        return units_format_seconds(v, buf, len);
     if (g->agg == AGG_RATE && strcmp(g->metric, "requests") != 0) {
         snprintf(buf, len, "%.2f%%", v * 100);
         return buf;
@@ -90,7 +58,7 @@ char *report_gate_value(const struct gate *g, double v, char *buf, size_t len)
         snprintf(buf, len, "%.1f%s", v, g->agg == AGG_AVG ? "" : "/s");
         return buf;
     }
-    return fmt_count(v, buf, len);
+    return units_format_count(v, buf, len);
 }
 
 /* ---- progress ------------------------------------------------------------------------ */
@@ -106,11 +74,11 @@ void report_progress(FILE *f, const struct sample *s, double elapsed_s, const ch
         off = "\033[0m";
     }
     fprintf(f, "\r\033[K[%6.1fs %-8s] %s req/s  procs %s  mem %s  logger %s%s%s q=%s  conns %s",
-            elapsed_s, phase, fmt_count(req_rate, r, sizeof r),
-            fmt_count((double)s->process_count, p, sizeof p),
-            fmt_bytes((double)s->mem_total, m, sizeof m), on, mode, off,
-            fmt_count((double)s->logger_queue, q, sizeof q),
-            fmt_count((double)s->connections, c, sizeof c));
+            elapsed_s, phase, units_format_count(req_rate, r, sizeof r),
+            units_format_count((double)s->process_count, p, sizeof p),
+            units_format_bytes((double)s->mem_total, m, sizeof m), on, mode, off,
+            units_format_count((double)s->logger_queue, q, sizeof q),
+            units_format_count((double)s->connections, c, sizeof c));
     fflush(f);
 }
 
@@ -134,9 +102,9 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
         if (results_value(r, metric, aggs[i].agg, 0, &v) < 0)
             continue;
         if (bytes)
-            fmt_bytes(v, buf, sizeof buf);
+            units_format_bytes(v, buf, sizeof buf);
         else
-            fmt_count(v, buf, sizeof buf);
+            units_format_count(v, buf, sizeof buf);
         fprintf(f, " %s %s%s", aggs[i].name, aggs[i].agg == AGG_SLOPE && v > 0 ? "+" : "", buf);
         if (aggs[i].agg == AGG_SLOPE)
             fputs("/s", f);
@@ -165,7 +133,7 @@ static void text_sparklines(FILE *f, const struct results *r)
         }
         chart_sparkline(v, n, REPORT_SPARK_CELLS, line, sizeof line);
         fprintf(f, "    %-18s %s  max %s\n", metrics[m], line,
-                m ? fmt_bytes(hi, a, sizeof a) : fmt_count(hi, a, sizeof a));
+                m ? units_format_bytes(hi, a, sizeof a) : units_format_count(hi, a, sizeof a));
     }
     free(v);
 }
@@ -208,13 +176,14 @@ void report_text(FILE *f, const struct report *rep, bool color)
     fprintf(f, "    %-18s %s %.0f%% of the time", "logger", r->sync_share > 0 ? "sync" : "async",
             (r->sync_share > 0 ? r->sync_share : 1) * 100);
     if (r->has_sync_first)
-        fprintf(f, ", first switch to sync at %s", fmt_secs(r->sync_first, a, sizeof a));
-    fprintf(f, ", %s switches, max queue %s", fmt_count((double)r->switches, b, sizeof b),
-            fmt_count(qmax, c, sizeof c));
+        fprintf(f, ", first switch to sync at %s",
+                units_format_seconds(r->sync_first, a, sizeof a));
+    fprintf(f, ", %s switches, max queue %s", units_format_count((double)r->switches, b, sizeof b),
+            units_format_count(qmax, c, sizeof c));
     if (r->dropped)
-        fprintf(f, ", %s dropped", fmt_count((double)r->dropped, d, sizeof d));
+        fprintf(f, ", %s dropped", units_format_count((double)r->dropped, d, sizeof d));
     if (r->kills)
-        fprintf(f, ", killed %s %s", fmt_count((double)r->kills, d, sizeof d),
+        fprintf(f, ", killed %s %s", units_format_count((double)r->kills, d, sizeof d),
                 r->kills == 1 ? "time" : "times");
     fputc('\n', f);
     text_sparklines(f, r);
@@ -223,19 +192,21 @@ void report_text(FILE *f, const struct report *rep, bool color)
     fprintf(f, "\n  load  (%u connections, %s)\n", rep->sc->connections,
             rep->sc->rate > 0 ? "open loop" : "closed loop");
     fprintf(f, "    %-18s sent %s (%s/s)  ok %s  failed %s  errored %s  timeout %s\n", "requests",
-            fmt_count((double)r->load.sent, a, sizeof a),
-            fmt_count(secs > 0 ? (double)r->load.sent / secs : 0, b, sizeof b),
-            fmt_count((double)r->load.ok, c, sizeof c),
-            fmt_count((double)r->load.failed, d, sizeof d),
-            fmt_count((double)r->load.errored, e, sizeof e),
-            fmt_count((double)r->load.timeouts, t, sizeof t));
+            units_format_count((double)r->load.sent, a, sizeof a),
+            units_format_count(secs > 0 ? (double)r->load.sent / secs : 0, b, sizeof b),
+            units_format_count((double)r->load.ok, c, sizeof c),
+            units_format_count((double)r->load.failed, d, sizeof d),
+            units_format_count((double)r->load.errored, e, sizeof e),
+            units_format_count((double)r->load.timeouts, t, sizeof t));
     if (r->latency && hist_count(r->latency)) {
         static const double ps[] = {50, 90, 99, 99.9};
         fprintf(f, "    %-18s", "latency");
         for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
             fprintf(f, " p(%g) %s ", ps[i],
-                    fmt_secs((double)hist_percentile(r->latency, ps[i]) / 1e6, a, sizeof a));
-        fprintf(f, " max %s\n", fmt_secs((double)hist_max(r->latency) / 1e6, a, sizeof a));
+                    units_format_seconds((double)hist_percentile(r->latency, ps[i]) / 1e6, a,
+                                         sizeof a));
+        fprintf(f, " max %s\n",
+                units_format_seconds((double)hist_max(r->latency) / 1e6, a, sizeof a));
     } else {
         fprintf(f, "    %-18s no reply recorded\n", "latency");
     }
@@ -245,27 +216,30 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "no recovery phase was watched\n");
     else if (r->recovered)
         fprintf(f, "processes back within %s of baseline after %s\n",
-                fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
-                fmt_secs(r->recovery_time, b, sizeof b));
+                units_format_count((double)results_recovery_tolerance(r->baseline_processes), a,
+                                   sizeof a),
+                units_format_seconds(r->recovery_time, b, sizeof b));
     else if (r->stuck)
         fprintf(f,
                 "stuck for good: %s processes above baseline, no progress over the last %s "
                 "(%s of memory not given back)\n",
-                fmt_count((double)r->leaked, a, sizeof a), fmt_secs(r->drain_window, b, sizeof b),
-                fmt_bytes((double)r->memory_retained, c, sizeof c));
+                units_format_count((double)r->leaked, a, sizeof a),
+                units_format_seconds(r->drain_window, b, sizeof b),
+                units_format_bytes((double)r->memory_retained, c, sizeof c));
     else
         fprintf(f,
                 "draining slowly: %s processes above baseline, %s/s, ~%s to baseline "
                 "(%s of memory not given back yet)\n",
-                fmt_count((double)r->leaked, a, sizeof a), fmt_count(r->drain_rate, b, sizeof b),
-                fmt_secs(r->drain_eta, c, sizeof c),
-                fmt_bytes((double)r->memory_retained, d, sizeof d));
+                units_format_count((double)r->leaked, a, sizeof a),
+                units_format_count(r->drain_rate, b, sizeof b),
+                units_format_seconds(r->drain_eta, c, sizeof c),
+                units_format_bytes((double)r->memory_retained, d, sizeof d));
 
     if (rep->diagnosis_text) {
         fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
     }
     fprintf(f, "\n  harness  cpu %.2fs  rss %s  samples %zu (%llu missed)\n", rep->harness_cpu,
-            fmt_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
+            units_format_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
             (unsigned long long)r->missed);
     fprintf(f, "  files    %s/samples.csv %s/summary.json\n\n", rep->out_dir, rep->out_dir);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metric.h"
+#include "util.h"
 
 struct series {
     struct sample *v;
@@ -77,12 +78,6 @@ double series_metric(const struct sample *smp, const char *metric)
 
 /* ---- aggregates -------------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double baseline_of(const struct series *s, const struct metric *m)
 {
     double sum = 0;
@@ -128,7 +123,7 @@ static int percentile_of(const struct series *s, const struct metric *m, double 
         return -1;
     for (size_t i = 0; i < s->n; i++)
         v[i] = metric_get(m, &s->v[i]);
-    qsort(v, s->n, sizeof *v, cmp_double);
+    qsort(v, s->n, sizeof *v, lj_cmp_double);
     size_t rank = (size_t)ceil(pct / 100.0 * (double)s->n);
     *out = v[rank ? rank - 1 : 0];
     free(v);
