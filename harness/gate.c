@@ -34,12 +34,38 @@ static const char *const kind_expect[] = {
     [VK_RATE] = "a rate like 6000/s",
 };
 
+/* names[0..n) that are not NULL as "a, b or c" into buf. */
+static void join_names(const char *const *names, size_t n, char *buf, size_t len)
+{
+    size_t o = 0, count = 0, seen = 0;
+    for (size_t i = 0; i < n; i++)
+        count += names[i] != NULL;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++) {
+        if (!names[i])
+            continue;
+        seen++;
+        o += (size_t)snprintf(buf + o, len - o, "%s%s",
+                              seen == 1       ? ""
+                              : seen == count ? " or "
+                                              : ", ",
+                              names[i]);
+    }
+}
+
+/* The names of the table's rows (only the per-sample ones: triggers) into names[64]. */
+static size_t metric_names(bool per_sample_only, const char *names[64])
+{
+    size_t n = nmetrics < 64 ? nmetrics : 64;
+    for (size_t i = 0; i < n; i++)
+        names[i] = !per_sample_only || metrics[i].cls == METRIC_GAUGE ? metrics[i].name : NULL;
+    return n;
+}
+
 static void unknown_metric(const char *name, bool per_sample_only, char *err)
 {
     const char *names[64];
-    size_t n = nmetrics < 64 ? nmetrics : 64;
-    for (size_t i = 0; i < n; i++)
-        names[i] = !per_sample_only || metrics[i].trigger ? metrics[i].name : NULL;
+    size_t n = metric_names(per_sample_only, names);
     const char *s = lj_closest(name, names, n);
     if (s)
         lj_err(err, "unknown metric '%s' (did you mean '%s'?)", name, s);
@@ -50,20 +76,10 @@ static void unknown_metric(const char *name, bool per_sample_only, char *err)
 /* "baseline, max, min or p(N)" for the aggregates a metric accepts. */
 static void agg_list(unsigned aggs, char *buf, size_t len)
 {
-    size_t n = 0, count = 0, seen = 0;
+    const char *names[NAGGS];
     for (size_t i = 0; i < NAGGS; i++)
-        count += (aggs >> i) & 1u;
-    buf[0] = '\0';
-    for (size_t i = 0; i < NAGGS && n < len; i++) {
-        if (!((aggs >> i) & 1u))
-            continue;
-        seen++;
-        n += (size_t)snprintf(buf + n, len - n, "%s%s",
-                              seen == 1       ? ""
-                              : seen == count ? " or "
-                                              : ", ",
-                              agg_names[i]);
-    }
+        names[i] = (aggs >> i) & 1u ? agg_names[i] : NULL;
+    join_names(names, NAGGS, buf, len);
 }
 
 static const char *skip_blanks(const char *p)
@@ -186,10 +202,7 @@ static int parse_op_value(const char *p, const struct metric *m, enum gate_agg a
         lj_err(err, "missing value in '%s'", shown);
         return -1;
     }
-    enum value_kind kind = agg == AGG_RATE                         ? m->rate_kind
-                           : agg == AGG_COUNT || agg == AGG_LEAKED ? VK_COUNT
-                           : agg == AGG_TIME || agg == AGG_FIRST   ? VK_DURATION
-                                                                   : m->kind;
+    enum value_kind kind = metric_value_kind(m, agg);
     bool is_signed = agg == AGG_DELTA || agg == AGG_SLOPE;
     if (agg == AGG_SLOPE && n > 2 && strcmp(val + n - 2, "/s") == 0)
         val[n - 2] = '\0'; /* slope is per second; "/s" may be written */
@@ -296,7 +309,7 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
         }
         g.agg = (enum gate_agg)i;
     }
-    if (!((m->aggs >> g.agg) & 1u)) {
+    if (!metric_allows(m, g.agg)) {
         char list[128];
         agg_list(m->aggs, list, sizeof list);
         lj_err(err, "aggregate '%s' does not apply to %s (use %s)", word, metric, list);
@@ -341,11 +354,12 @@ int gate_parse_trigger(const char *text, struct gate *out, char *err)
         unknown_metric(g.metric, true, err);
         goto fail;
     }
-    if (!m->trigger) {
-        lj_err(err,
-               "metric '%s' is not sampled (use processes, memory.total, memory.processes, "
-               "memory.binary, memory.ets, logger.queue, connections, run_queue or pool.busy)",
-               g.metric);
+    if (m->cls != METRIC_GAUGE) {
+        const char *names[64];
+        char list[256];
+        size_t nnames = metric_names(true, names);
+        join_names(names, nnames, list, sizeof list);
+        lj_err(err, "metric '%s' is not sampled (use %s)", g.metric, list);
         goto fail;
     }
     snprintf(g.expr, sizeof g.expr, "%s", skip_blanks(text));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "metric.h"
 #include "units.h"
 #include "util.h"
 
@@ -15,46 +16,72 @@
 
 int report_csv_header(FILE *f)
 {
-    return fputs("at_s,phase,t_ms,processes,process_limit,memory_total,memory_processes,"
-                 "memory_binary,memory_ets,run_queue,reductions,logger_mode,logger_queue,"
-                 "logger_switches,logger_written,logger_dropped,logger_kills,pool_busy,connections,"
-                 "req_sent,req_ok,req_failed,req_errored,req_timeout,conns_open,backlog\n",
-                 f) < 0
-               ? -1
-               : 0;
+    const char *sep = "";
+    for (size_t i = 0; i < nmetrics; i++) {
+        if (!metrics[i].column)
+            continue;
+        if (fprintf(f, "%s%s", sep, metrics[i].column) < 0)
+            return -1;
+        sep = ",";
+    }
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+/* One cell of samples.csv: the row's field of s. */
+static int csv_cell(FILE *f, const struct metric *m, const struct sample *s)
+{
+    const char *base = (const char *)s + m->off;
+    int64_t i;
+    uint64_t u;
+    switch (m->type) {
+    case MT_I64:
+        memcpy(&i, base, sizeof i);
+        return fprintf(f, "%lld", (long long)i);
+    case MT_U64:
+        memcpy(&u, base, sizeof u);
+        return fprintf(f, "%llu", (unsigned long long)u);
+    case MT_TIME:
+        memcpy(&u, base, sizeof u);
+        return fprintf(f, "%.3f", (double)u / 1e6);
+    case MT_PHASE:
+        return fputs(sample_phase_name(s->phase), f);
+    case MT_MODE:
+        return fputs(sample_mode_name(s->logger_mode), f);
+    }
+    return -1;
 }
 
 int report_csv_row(FILE *f, const struct sample *s)
 {
-    int n = fprintf(
-        f,
-        "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,%"
-        "lld,"
-        "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-        (double)s->at_us / 1e6, sample_phase_name(s->phase), (long long)s->t_ms,
-        (long long)s->process_count, (long long)s->process_limit, (unsigned long long)s->mem_total,
-        (unsigned long long)s->mem_processes, (unsigned long long)s->mem_binary,
-        (unsigned long long)s->mem_ets, (long long)s->run_queue, (unsigned long long)s->reductions,
-        sample_mode_name(s->logger_mode), (long long)s->logger_queue, (long long)s->logger_switches,
-        (long long)s->logger_written, (long long)s->logger_dropped, (long long)s->logger_kills,
-        (long long)s->pool_busy, (long long)s->connections, (unsigned long long)s->load.sent,
-        (unsigned long long)s->load.ok, (unsigned long long)s->load.failed,
-        (unsigned long long)s->load.errored, (unsigned long long)s->load.timeouts,
-        (unsigned long long)s->load.open, (unsigned long long)s->load.backlog);
-    return n < 0 ? -1 : 0;
+    bool first = true;
+    for (size_t i = 0; i < nmetrics; i++) {
+        if (!metrics[i].column)
+            continue;
+        if ((!first && fputc(',', f) == EOF) || csv_cell(f, &metrics[i], s) < 0)
+            return -1;
+        first = false;
+    }
+    return fputc('\n', f) == EOF ? -1 : 0;
 }
 
 char *report_gate_value(const struct gate *g, double v, char *buf, size_t len)
 {
-    if (strncmp(g->metric, "memory.", 7) == 0 && g->agg != AGG_COUNT)
+    const struct metric *m = metric_find(g->metric);
+    switch (m ? metric_value_kind(m, g->agg) : VK_COUNT) {
+    case VK_SIZE:
         return units_format_bytes(v, buf, len);
-    if (strcmp(g->metric, "latency") == 0 || g->agg == AGG_TIME || g->agg == AGG_FIRST)
+    case VK_DURATION:
         return units_format_seconds(v, buf, len);
-    if (g->agg == AGG_RATE && strcmp(g->metric, "requests") != 0) {
+    case VK_FRACTION:
         snprintf(buf, len, "%.2f%%", v * 100);
         return buf;
+    case VK_RATE:
+        snprintf(buf, len, "%.1f/s", v);
+        return buf;
+    case VK_COUNT:
+        break;
     }
-    if (g->agg == AGG_SLOPE || g->agg == AGG_RATE || g->agg == AGG_AVG) {
+    if (g->agg == AGG_SLOPE || g->agg == AGG_AVG) {
         snprintf(buf, len, "%.1f%s", v, g->agg == AGG_AVG ? "" : "/s");
         return buf;
     }
@@ -84,9 +111,10 @@ void report_progress(FILE *f, const struct sample *s, double elapsed_s, const ch
 
 /* ---- text summary ----------------------------------------------------------------------- */
 
-static void text_metric(FILE *f, const struct results *r, const char *label, const char *metric,
-                        bool bytes)
+/* The node line of one gauge: baseline, max, final, delta, slope. */
+static void text_metric(FILE *f, const struct results *r, const struct metric *m)
 {
+    bool bytes = m->kind == VK_SIZE;
     static const struct {
         const char *name;
         enum gate_agg agg;
@@ -96,10 +124,10 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
                 {"delta", AGG_DELTA},
                 {"slope", AGG_SLOPE}};
     char buf[32];
-    fprintf(f, "    %-18s", label);
+    fprintf(f, "    %-18s", m->name);
     for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
         double v;
-        if (results_value(r, metric, aggs[i].agg, 0, &v) < 0)
+        if (results_value(r, m->name, aggs[i].agg, 0, &v) < 0)
             continue;
         if (bytes)
             units_format_bytes(v, buf, sizeof buf);
@@ -119,21 +147,23 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
  * nothing when there are fewer than REPORT_SPARK_MIN_SAMPLES samples. */
 static void text_sparklines(FILE *f, const struct results *r)
 {
-    static const char *const metrics[] = {"processes", "memory.total"};
+    static const char *const spark[] = {"processes", "memory.total"};
     size_t n = series_count(r->series);
     char line[REPORT_SPARK_CELLS * 3 + 1], a[32];
     double *v;
     if (n < REPORT_SPARK_MIN_SAMPLES || !(v = malloc(n * sizeof *v)))
         return;
-    for (size_t m = 0; m < 2; m++) {
+    for (size_t k = 0; k < sizeof spark / sizeof spark[0]; k++) {
+        const struct metric *m = metric_find(spark[k]);
         double hi = 0;
         for (size_t i = 0; i < n; i++) {
-            v[i] = series_metric(series_at(r->series, i), metrics[m]);
+            v[i] = metric_get(m, series_at(r->series, i));
             hi = i ? fmax(hi, v[i]) : v[i];
         }
         chart_sparkline(v, n, REPORT_SPARK_CELLS, line, sizeof line);
-        fprintf(f, "    %-18s %s  max %s\n", metrics[m], line,
-                m ? units_format_bytes(hi, a, sizeof a) : units_format_count(hi, a, sizeof a));
+        fprintf(f, "    %-18s %s  max %s\n", m->name, line,
+                m->kind == VK_SIZE ? units_format_bytes(hi, a, sizeof a)
+                                   : units_format_count(hi, a, sizeof a));
     }
     free(v);
 }
@@ -167,10 +197,9 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
                 scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
     fputc('\n', f);
-    text_metric(f, r, "processes", "processes", false);
-    text_metric(f, r, "memory.total", "memory.total", true);
-    text_metric(f, r, "memory.processes", "memory.processes", true);
-    text_metric(f, r, "connections", "connections", false);
+    for (size_t i = 0; i < nmetrics; i++)
+        if (metrics[i].shown)
+            text_metric(f, r, &metrics[i]);
     double qmax = 0;
     results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
     fprintf(f, "    %-18s %s %.0f%% of the time", "logger", r->sync_share > 0 ? "sync" : "async",
@@ -296,14 +325,16 @@ json_t *report_json(const struct report *rep)
                                       "logger_backend", rep->hello->logger_backend, "probe_version",
                                       rep->hello->probe_version));
 
-    static const char *series_metrics[] = {"processes",     "memory.total", "memory.processes",
-                                           "memory.binary", "memory.ets",   "logger.queue",
-                                           "connections",   "run_queue",    "pool.busy"};
-    for (size_t i = 0; i < sizeof series_metrics / sizeof series_metrics[0]; i++)
-        json_object_set_new(m, series_metrics[i], series_json(r, series_metrics[i]));
-    json_object_set_new(m, "logger.switches", json_pack("{s:I}", "count", (json_int_t)r->switches));
-    json_object_set_new(m, "logger.dropped", json_pack("{s:I}", "count", (json_int_t)r->dropped));
-    json_object_set_new(m, "logger.kills", json_pack("{s:I}", "count", (json_int_t)r->kills));
+    for (size_t i = 0; i < nmetrics; i++) {
+        const char *name = metrics[i].name;
+        if (metrics[i].cls == METRIC_GAUGE)
+            json_object_set_new(m, name, series_json(r, name));
+        else if (metrics[i].cls == METRIC_COUNTER) {
+            double count = 0;
+            results_value(r, name, AGG_COUNT, 0, &count); /* 0 without samples */
+            json_object_set_new(m, name, json_pack("{s:I}", "count", (json_int_t)count));
+        }
+    }
     json_object_set_new(m, "logger.sync",
                         json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
                                   r->has_sync_first ? json_real(r->sync_first) : json_null(),
