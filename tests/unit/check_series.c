@@ -124,8 +124,8 @@ START_TEST(test_series_answers_every_sampled_metric)
         if (!metric_sampled(m))
             continue;
         sampled++;
-        for (int agg = AGG_BASELINE; agg <= AGG_FIRST; agg++)
-            if (m->aggs & METRIC_AGG(agg))
+        for (int agg = 0; agg < 32; agg++)
+            if (metric_allows(m, (enum gate_agg)agg))
                 ck_assert_msg(results_value(&r, m->name, (enum gate_agg)agg, 50, &v) == 0,
                               "%s: aggregate %d has no value", m->name, agg);
     }
