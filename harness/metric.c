@@ -65,6 +65,8 @@ const struct metric metrics[] = {
     FIELD("req_timeout", NULL, MT_U64, load.timeouts),
     FIELD("conns_open", NULL, MT_U64, load.open),
     FIELD("backlog", NULL, MT_U64, load.backlog),
+    GAUGE("ports", "ports", "port_count", port_count, VK_COUNT, false),
+    FIELD("port_limit", "port_limit", MT_I64, port_limit),
     /* decoded from the snapshot, not written */
     FIELD(NULL, "memory.atom", MT_U64, mem_atom),
     FIELD(NULL, "memory.code", MT_U64, mem_code),
