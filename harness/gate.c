@@ -15,11 +15,11 @@
 
 /* Indexed by enum gate_agg. */
 static const char *const agg_names[] = {
-    [AGG_BASELINE] = "baseline", [AGG_MAX] = "max",     [AGG_MIN] = "min",
-    [AGG_AVG] = "avg",           [AGG_FINAL] = "final", [AGG_DELTA] = "delta",
-    [AGG_SLOPE] = "slope",       [AGG_P] = "p(N)",      [AGG_COUNT] = "count",
-    [AGG_RATE] = "rate",         [AGG_TIME] = "time",   [AGG_LEAKED] = "leaked",
-    [AGG_FIRST] = "first",
+    [AGG_BASELINE] = "baseline", [AGG_MAX] = "max",       [AGG_MIN] = "min",
+    [AGG_AVG] = "avg",           [AGG_FINAL] = "final",   [AGG_DELTA] = "delta",
+    [AGG_SLOPE] = "slope",       [AGG_P] = "p(N)",        [AGG_COUNT] = "count",
+    [AGG_RATE] = "rate",         [AGG_TIME] = "time",     [AGG_LEAKED] = "leaked",
+    [AGG_FIRST] = "first",       [AGG_STDDEV] = "stddev",
 };
 #define NAGGS (sizeof agg_names / sizeof agg_names[0])
 

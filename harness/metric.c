@@ -9,7 +9,7 @@
 #define A METRIC_AGG
 #define SAMPLE_AGGS                                                                                \
     (A(AGG_BASELINE) | A(AGG_MAX) | A(AGG_MIN) | A(AGG_AVG) | A(AGG_FINAL) | A(AGG_DELTA) |        \
-     A(AGG_SLOPE) | A(AGG_P))
+     A(AGG_SLOPE) | A(AGG_P) | A(AGG_STDDEV))
 /* The storage type of an integer field of struct sample, checked by the compiler. */
 #define TYPE_OF(field) _Generic(((struct sample *)0)->field, int64_t : MT_I64, uint64_t : MT_U64)
 #define ROW(name, column, key, cls, type, off, aggs, kind, rate_kind, shown)                       \

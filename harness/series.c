@@ -130,6 +130,17 @@ static int percentile_of(const struct series *s, const struct metric *m, double 
     return 0;
 }
 
+/* Population standard deviation over every sample, around mean. */
+static double stddev_of(const struct series *s, const struct metric *m, double mean)
+{
+    double sq = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double d = metric_get(m, &s->v[i]) - mean;
+        sq += d * d;
+    }
+    return sqrt(sq / (double)s->n);
+}
+
 static int series_agg(const struct series *s, const struct metric *m, enum gate_agg agg, double pct,
                       double *out)
 {
@@ -165,6 +176,9 @@ static int series_agg(const struct series *s, const struct metric *m, enum gate_
         return slope_of(s, m, out);
     case AGG_P:
         return percentile_of(s, m, pct, out);
+    case AGG_STDDEV:
+        *out = stddev_of(s, m, sum / (double)s->n);
+        return 0;
     case AGG_COUNT: /* a counter's growth over the run */
         *out = metric_get(m, &s->v[s->n - 1]) - metric_get(m, &s->v[0]);
         return 0;

@@ -73,6 +73,10 @@ START_TEST(test_series_aggregates)
     ck_assert_double_eq_tol(v, 100, 1e-9);
     ck_assert_int_eq(results_value(&r, "processes", AGG_MAX, 0, &v), 0);
     ck_assert_double_eq_tol(v, 5100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_STDDEV, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1909.8326988, 1e-6); /* population stddev of all 16 samples */
+    ck_assert_int_eq(results_value(&r, "memory.total", AGG_STDDEV, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 302.0114857, 1e-6);
     ck_assert_int_eq(results_value(&r, "processes", AGG_DELTA, 0, &v), 0);
     ck_assert_double_eq_tol(v, 5000, 1e-9);
     ck_assert_int_eq(results_value(&r, "processes", AGG_SLOPE, 0, &v), 0);
