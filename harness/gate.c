@@ -15,11 +15,11 @@
 
 /* Indexed by enum gate_agg. */
 static const char *const agg_names[] = {
-    [AGG_BASELINE] = "baseline", [AGG_MAX] = "max",     [AGG_MIN] = "min",
-    [AGG_AVG] = "avg",           [AGG_FINAL] = "final", [AGG_DELTA] = "delta",
-    [AGG_SLOPE] = "slope",       [AGG_P] = "p(N)",      [AGG_COUNT] = "count",
-    [AGG_RATE] = "rate",         [AGG_TIME] = "time",   [AGG_LEAKED] = "leaked",
-    [AGG_FIRST] = "first",
+    [AGG_BASELINE] = "baseline", [AGG_MAX] = "max",       [AGG_MIN] = "min",
+    [AGG_AVG] = "avg",           [AGG_FINAL] = "final",   [AGG_DELTA] = "delta",
+    [AGG_SLOPE] = "slope",       [AGG_P] = "p(N)",        [AGG_COUNT] = "count",
+    [AGG_RATE] = "rate",         [AGG_TIME] = "time",     [AGG_LEAKED] = "leaked",
+    [AGG_FIRST] = "first",       [AGG_STDDEV] = "stddev",
 };
 #define NAGGS (sizeof agg_names / sizeof agg_names[0])
 
@@ -34,36 +34,39 @@ static const char *const kind_expect[] = {
     [VK_RATE] = "a rate like 6000/s",
 };
 
-/* Closest name within a small edit distance, or NULL. */
-static const char *closest(const char *word, const char *const *names, size_t n)
+/* names[0..n) that are not NULL as "a, b or c" into buf. */
+static void join_names(const char *const *names, size_t n, char *buf, size_t len)
 {
-    char low[GATE_METRIC_LEN];
-    size_t len = strlen(word), i;
-    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-    const char *pick = NULL;
-    if (len >= sizeof low)
-        return NULL;
-    for (i = 0; i <= len; i++)
-        low[i] = (char)tolower((unsigned char)word[i]);
-    for (i = 0; i < n; i++) {
+    size_t o = 0, count = 0, seen = 0;
+    for (size_t i = 0; i < n; i++)
+        count += names[i] != NULL;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++) {
         if (!names[i])
             continue;
-        unsigned d = lj_edit_distance(low, names[i]);
-        if (d < best) {
-            best = d;
-            pick = names[i];
-        }
+        seen++;
+        o += (size_t)snprintf(buf + o, len - o, "%s%s",
+                              seen == 1       ? ""
+                              : seen == count ? " or "
+                                              : ", ",
+                              names[i]);
     }
-    return best <= limit ? pick : NULL;
+}
+
+/* The names of the table's rows (only the per-sample ones: triggers) into names[64]. */
+static size_t metric_names(bool per_sample_only, const char *names[64])
+{
+    size_t n = nmetrics < 64 ? nmetrics : 64;
+    for (size_t i = 0; i < n; i++)
+        names[i] = !per_sample_only || metrics[i].cls == METRIC_GAUGE ? metrics[i].name : NULL;
+    return n;
 }
 
 static void unknown_metric(const char *name, bool per_sample_only, char *err)
 {
     const char *names[64];
-    size_t n = nmetrics < 64 ? nmetrics : 64;
-    for (size_t i = 0; i < n; i++)
-        names[i] = !per_sample_only || metrics[i].trigger ? metrics[i].name : NULL;
-    const char *s = closest(name, names, n);
+    size_t n = metric_names(per_sample_only, names);
+    const char *s = lj_closest(name, names, n);
     if (s)
         lj_err(err, "unknown metric '%s' (did you mean '%s'?)", name, s);
     else
@@ -73,20 +76,10 @@ static void unknown_metric(const char *name, bool per_sample_only, char *err)
 /* "baseline, max, min or p(N)" for the aggregates a metric accepts. */
 static void agg_list(unsigned aggs, char *buf, size_t len)
 {
-    size_t n = 0, count = 0, seen = 0;
+    const char *names[NAGGS];
     for (size_t i = 0; i < NAGGS; i++)
-        count += (aggs >> i) & 1u;
-    buf[0] = '\0';
-    for (size_t i = 0; i < NAGGS && n < len; i++) {
-        if (!((aggs >> i) & 1u))
-            continue;
-        seen++;
-        n += (size_t)snprintf(buf + n, len - n, "%s%s",
-                              seen == 1       ? ""
-                              : seen == count ? " or "
-                                              : ", ",
-                              agg_names[i]);
-    }
+        names[i] = (aggs >> i) & 1u ? agg_names[i] : NULL;
+    join_names(names, NAGGS, buf, len);
 }
 
 static const char *skip_blanks(const char *p)
@@ -209,10 +202,7 @@ static int parse_op_value(const char *p, const struct metric *m, enum gate_agg a
         lj_err(err, "missing value in '%s'", shown);
         return -1;
     }
-    enum value_kind kind = agg == AGG_RATE                         ? m->rate_kind
-                           : agg == AGG_COUNT || agg == AGG_LEAKED ? VK_COUNT
-                           : agg == AGG_TIME || agg == AGG_FIRST   ? VK_DURATION
-                                                                   : m->kind;
+    enum value_kind kind = metric_value_kind(m, agg);
     bool is_signed = agg == AGG_DELTA || agg == AGG_SLOPE;
     if (agg == AGG_SLOPE && n > 2 && strcmp(val + n - 2, "/s") == 0)
         val[n - 2] = '\0'; /* slope is per second; "/s" may be written */
@@ -304,7 +294,7 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
             const char *names[NAGGS];
             for (size_t j = 0; j < NAGGS; j++)
                 names[j] = (m->aggs >> j) & 1u && j != AGG_P ? agg_names[j] : NULL;
-            const char *s = closest(word, names, NAGGS);
+            const char *s = lj_closest(word, names, NAGGS);
             if (word[0] == 'p' && isdigit((unsigned char)word[1]) && (m->aggs & A(AGG_P)))
                 lj_err(err, "unknown aggregate '%s' for %s (did you mean 'p(%s)'?)", word, metric,
                        word + 1);
@@ -319,7 +309,7 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
         }
         g.agg = (enum gate_agg)i;
     }
-    if (!((m->aggs >> g.agg) & 1u)) {
+    if (!metric_allows(m, g.agg)) {
         char list[128];
         agg_list(m->aggs, list, sizeof list);
         lj_err(err, "aggregate '%s' does not apply to %s (use %s)", word, metric, list);
@@ -364,11 +354,12 @@ int gate_parse_trigger(const char *text, struct gate *out, char *err)
         unknown_metric(g.metric, true, err);
         goto fail;
     }
-    if (!m->trigger) {
-        lj_err(err,
-               "metric '%s' is not sampled (use processes, memory.total, memory.processes, "
-               "memory.binary, memory.ets, logger.queue, connections, run_queue or pool.busy)",
-               g.metric);
+    if (m->cls != METRIC_GAUGE) {
+        const char *names[64];
+        char list[256];
+        size_t nnames = metric_names(true, names);
+        join_names(names, nnames, list, sizeof list);
+        lj_err(err, "metric '%s' is not sampled (use %s)", g.metric, list);
         goto fail;
     }
     snprintf(g.expr, sizeof g.expr, "%s", skip_blanks(text));

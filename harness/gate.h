@@ -22,6 +22,7 @@ enum gate_agg {
     AGG_TIME,
     AGG_LEAKED, /* recovery.leaked */
     AGG_FIRST,  /* logger.sync first switch */
+    AGG_STDDEV, /* standard deviation over the samples */
 };
 
 enum gate_op { OP_LT = 0, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE };

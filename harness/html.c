@@ -9,6 +9,7 @@
 
 #include "hist.h"
 #include "sample.h"
+#include "units.h"
 #include "util.h"
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
@@ -178,16 +179,6 @@ static int curves_build(const struct series *s, struct run_curves *c)
     return 0;
 }
 
-static void fmt_secs(double s, char *buf, size_t len)
-{
-    if (s < 0.001)
-        snprintf(buf, len, "%.0fus", s * 1e6);
-    else if (s < 1)
-        snprintf(buf, len, "%.3gms", s * 1e3);
-    else
-        snprintf(buf, len, "%.3gs", s);
-}
-
 static void run_gates(FILE *f, const struct report *rep)
 {
     char v[64];
@@ -217,17 +208,17 @@ static void run_recovery(FILE *f, const struct results *r)
     if (!r->has_recovery || r->recovery_end_us <= r->load_end_us) {
         fputs("No recovery phase was watched.", f);
     } else if (r->recovered) {
-        fmt_secs(r->recovery_time, a, sizeof a);
+        units_format_seconds(r->recovery_time, a, sizeof a);
         fprintf(f, "Processes back near baseline %lld after %s.", (long long)r->baseline_processes,
                 a);
     } else if (r->stuck) {
-        fmt_secs(r->drain_window, a, sizeof a);
+        units_format_seconds(r->drain_window, a, sizeof a);
         fprintf(f,
                 "<b>Stuck for good</b>: %lld processes above baseline, no progress over the "
                 "last %s.",
                 (long long)r->leaked, a);
     } else {
-        fmt_secs(r->drain_eta, a, sizeof a);
+        units_format_seconds(r->drain_eta, a, sizeof a);
         fprintf(f, "Draining slowly: %lld processes above baseline, %.0f/s, about %s to go.",
                 (long long)r->leaked, r->drain_rate, a);
     }
@@ -340,7 +331,7 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     fputs("<h2>Load</h2>\n", f);
     bool have_lat = r->latency && hist_count(r->latency) > 0;
     if (have_lat) {
-        fmt_secs((double)hist_percentile(r->latency, 99) / 1e6, a, sizeof a);
+        units_format_seconds((double)hist_percentile(r->latency, 99) / 1e6, a, sizeof a);
         snprintf(note, sizeof note, "latency p99 %s", a);
     } else {
         snprintf(note, sizeof note, "no reply recorded");
@@ -370,10 +361,10 @@ int html_write_run(const char *path, const struct report *rep, char *err)
         static const double ps[] = {50, 90, 99, 99.9};
         fputs("<tr><th>latency</th><td class=\"n\">", f);
         for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
-            fmt_secs((double)hist_percentile(r->latency, ps[i]) / 1e6, a, sizeof a);
+            units_format_seconds((double)hist_percentile(r->latency, ps[i]) / 1e6, a, sizeof a);
             fprintf(f, "p(%g) %s &nbsp; ", ps[i], a);
         }
-        fmt_secs((double)hist_max(r->latency) / 1e6, a, sizeof a);
+        units_format_seconds((double)hist_max(r->latency) / 1e6, a, sizeof a);
         fprintf(f, "max %s</td></tr>\n", a);
     }
     fputs("</table>\n", f);

@@ -14,6 +14,7 @@
 
 #include <ei.h>
 
+#include "metric.h"
 #include "util.h"
 
 struct probe {
@@ -327,14 +328,30 @@ json_t *probe_term_to_json(const char *buf, int *index)
 
 /* ---- snapshot and hello -------------------------------------------------------------- */
 
-static int64_t jint(const json_t *obj, const char *key)
+static int64_t jnum(const json_t *v)
 {
-    const json_t *v = json_object_get(obj, key);
     if (json_is_integer(v))
         return (int64_t)json_integer_value(v);
     if (json_is_real(v))
         return (int64_t)json_real_value(v);
     return 0;
+}
+
+/* The value at a dotted path ("memory.total") in nested objects, or NULL. */
+static const json_t *jpath(const json_t *obj, const char *path)
+{
+    char key[64];
+    const char *dot;
+    while ((dot = strchr(path, '.')) != NULL) {
+        size_t n = (size_t)(dot - path);
+        if (n >= sizeof key)
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        obj = json_object_get(obj, key);
+        path = dot + 1;
+    }
+    return json_object_get(obj, path);
 }
 
 static enum logger_mode mode_of(const json_t *v)
@@ -366,29 +383,13 @@ int probe_decode_snapshot(const char *buf, int *index, struct sample *out)
         json_decref(j);
         return -1;
     }
-    const json_t *mem = json_object_get(j, "memory");
-    const json_t *lg = json_object_get(j, "logger");
-    const json_t *pool = json_object_get(j, "pool");
-    out->t_ms = jint(j, "t_ms");
-    out->process_count = jint(j, "process_count");
-    out->process_limit = jint(j, "process_limit");
-    out->mem_total = (uint64_t)jint(mem, "total");
-    out->mem_processes = (uint64_t)jint(mem, "processes");
-    out->mem_binary = (uint64_t)jint(mem, "binary");
-    out->mem_ets = (uint64_t)jint(mem, "ets");
-    out->mem_atom = (uint64_t)jint(mem, "atom");
-    out->mem_code = (uint64_t)jint(mem, "code");
-    out->mem_system = (uint64_t)jint(mem, "system");
-    out->run_queue = jint(j, "run_queue");
-    out->reductions = (uint64_t)jint(j, "reductions");
-    out->logger_mode = mode_of(json_object_get(lg, "mode"));
-    out->logger_queue = jint(lg, "queue_len");
-    out->logger_switches = jint(lg, "switches");
-    out->logger_written = jint(lg, "written");
-    out->logger_dropped = jint(lg, "dropped");
-    out->logger_kills = jint(lg, "kills");
-    out->pool_busy = jint(pool, "busy");
-    out->connections = jint(j, "connections");
+    for (size_t i = 0; i < nmetrics; i++) {
+        const struct metric *m = &metrics[i];
+        if (!m->key)
+            continue;
+        const json_t *v = jpath(j, m->key);
+        metric_set(m, out, m->type == MT_MODE ? (int64_t)mode_of(v) : jnum(v));
+    }
     json_decref(j);
     return 0;
 }
@@ -410,7 +411,7 @@ int probe_decode_hello(const char *buf, int *index, struct hello *out)
     copy_str(out->logger_backend, sizeof out->logger_backend, json_object_get(j, "logger_backend"));
     copy_str(out->probe_version, sizeof out->probe_version, json_object_get(j, "probe_version"));
     copy_str(out->node, sizeof out->node, json_object_get(j, "node"));
-    out->fixture_port = (int)jint(j, "fixture_port");
+    out->fixture_port = (int)jnum(json_object_get(j, "fixture_port"));
     json_decref(j);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "metric.h"
 #include "units.h"
 #include "util.h"
 
@@ -15,82 +16,76 @@
 
 int report_csv_header(FILE *f)
 {
-    return fputs("at_s,phase,t_ms,processes,process_limit,memory_total,memory_processes,"
-                 "memory_binary,memory_ets,run_queue,reductions,logger_mode,logger_queue,"
-                 "logger_switches,logger_written,logger_dropped,logger_kills,pool_busy,connections,"
-                 "req_sent,req_ok,req_failed,req_errored,req_timeout,conns_open,backlog\n",
-                 f) < 0
-               ? -1
-               : 0;
+    const char *sep = "";
+    for (size_t i = 0; i < nmetrics; i++) {
+        if (!metrics[i].column)
+            continue;
+        if (fprintf(f, "%s%s", sep, metrics[i].column) < 0)
+            return -1;
+        sep = ",";
+    }
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+/* One cell of samples.csv: the row's field of s. */
+static int csv_cell(FILE *f, const struct metric *m, const struct sample *s)
+{
+    const char *base = (const char *)s + m->off;
+    int64_t i;
+    uint64_t u;
+    switch (m->type) {
+    case MT_I64:
+        memcpy(&i, base, sizeof i);
+        return fprintf(f, "%lld", (long long)i);
+    case MT_U64:
+        memcpy(&u, base, sizeof u);
+        return fprintf(f, "%llu", (unsigned long long)u);
+    case MT_TIME:
+        memcpy(&u, base, sizeof u);
+        return fprintf(f, "%.3f", (double)u / 1e6);
+    case MT_PHASE:
+        return fputs(sample_phase_name(s->phase), f);
+    case MT_MODE:
+        return fputs(sample_mode_name(s->logger_mode), f);
+    }
+    return -1;
 }
 
 int report_csv_row(FILE *f, const struct sample *s)
 {
-    int n = fprintf(
-        f,
-        "%.3f,%s,%lld,%lld,%lld,%llu,%llu,%llu,%llu,%lld,%llu,%s,%lld,%lld,%lld,%lld,%lld,%lld,%"
-        "lld,"
-        "%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-        (double)s->at_us / 1e6, sample_phase_name(s->phase), (long long)s->t_ms,
-        (long long)s->process_count, (long long)s->process_limit, (unsigned long long)s->mem_total,
-        (unsigned long long)s->mem_processes, (unsigned long long)s->mem_binary,
-        (unsigned long long)s->mem_ets, (long long)s->run_queue, (unsigned long long)s->reductions,
-        sample_mode_name(s->logger_mode), (long long)s->logger_queue, (long long)s->logger_switches,
-        (long long)s->logger_written, (long long)s->logger_dropped, (long long)s->logger_kills,
-        (long long)s->pool_busy, (long long)s->connections, (unsigned long long)s->load.sent,
-        (unsigned long long)s->load.ok, (unsigned long long)s->load.failed,
-        (unsigned long long)s->load.errored, (unsigned long long)s->load.timeouts,
-        (unsigned long long)s->load.open, (unsigned long long)s->load.backlog);
-    return n < 0 ? -1 : 0;
-}
-
-/* ---- number formatting ---------------------------------------------------------------- */
-
-/* 104233 -> "104,233" */
-static char *fmt_count(double v, char *buf, size_t len)
-{
-    return units_format_count(v, buf, len);
-}
-
-static char *fmt_secs(double s, char *buf, size_t len)
-{
-    if (s < 0.001)
-        snprintf(buf, len, "%.0fus", s * 1e6);
-    else if (s < 1)
-        snprintf(buf, len, "%.3gms", s * 1e3);
-    else
-        snprintf(buf, len, "%.3gs", s);
-    return buf;
-}
-
-static char *fmt_bytes(double b, char *buf, size_t len)
-{
-    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    double v = fabs(b);
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        u++;
+    bool first = true;
+    for (size_t i = 0; i < nmetrics; i++) {
+        if (!metrics[i].column)
+            continue;
+        if ((!first && fputc(',', f) == EOF) || csv_cell(f, &metrics[i], s) < 0)
+            return -1;
+        first = false;
     }
-    snprintf(buf, len, "%s%.*f%s", b < 0 ? "-" : "", u == 0 || v >= 100 ? 0 : 1, v, unit[u]);
-    return buf;
+    return fputc('\n', f) == EOF ? -1 : 0;
 }
 
 char *report_gate_value(const struct gate *g, double v, char *buf, size_t len)
 {
-    if (strncmp(g->metric, "memory.", 7) == 0 && g->agg != AGG_COUNT)
-        return fmt_bytes(v, buf, len);
-    if (strcmp(g->metric, "latency") == 0 || g->agg == AGG_TIME || g->agg == AGG_FIRST)
-        return fmt_secs(v, buf, len);
-    if (g->agg == AGG_RATE && strcmp(g->metric, "requests") != 0) {
+    const struct metric *m = metric_find(g->metric);
+    switch (m ? metric_value_kind(m, g->agg) : VK_COUNT) {
+    case VK_SIZE:
+        return units_format_bytes(v, buf, len);
+    case VK_DURATION:
+        return units_format_seconds(v, buf, len);
+    case VK_FRACTION:
         snprintf(buf, len, "%.2f%%", v * 100);
         return buf;
+    case VK_RATE:
+        snprintf(buf, len, "%.1f/s", v);
+        return buf;
+    case VK_COUNT:
+        break;
     }
-    if (g->agg == AGG_SLOPE || g->agg == AGG_RATE || g->agg == AGG_AVG) {
+    if (g->agg == AGG_SLOPE || g->agg == AGG_AVG) {
         snprintf(buf, len, "%.1f%s", v, g->agg == AGG_AVG ? "" : "/s");
         return buf;
     }
-    return fmt_count(v, buf, len);
+    return units_format_count(v, buf, len);
 }
 
 /* ---- progress ------------------------------------------------------------------------ */
@@ -106,19 +101,20 @@ void report_progress(FILE *f, const struct sample *s, double elapsed_s, const ch
         off = "\033[0m";
     }
     fprintf(f, "\r\033[K[%6.1fs %-8s] %s req/s  procs %s  mem %s  logger %s%s%s q=%s  conns %s",
-            elapsed_s, phase, fmt_count(req_rate, r, sizeof r),
-            fmt_count((double)s->process_count, p, sizeof p),
-            fmt_bytes((double)s->mem_total, m, sizeof m), on, mode, off,
-            fmt_count((double)s->logger_queue, q, sizeof q),
-            fmt_count((double)s->connections, c, sizeof c));
+            elapsed_s, phase, units_format_count(req_rate, r, sizeof r),
+            units_format_count((double)s->process_count, p, sizeof p),
+            units_format_bytes((double)s->mem_total, m, sizeof m), on, mode, off,
+            units_format_count((double)s->logger_queue, q, sizeof q),
+            units_format_count((double)s->connections, c, sizeof c));
     fflush(f);
 }
 
 /* ---- text summary ----------------------------------------------------------------------- */
 
-static void text_metric(FILE *f, const struct results *r, const char *label, const char *metric,
-                        bool bytes)
+/* The node line of one gauge: baseline, max, final, delta, slope. */
+static void text_metric(FILE *f, const struct results *r, const struct metric *m)
 {
+    bool bytes = m->kind == VK_SIZE;
     static const struct {
         const char *name;
         enum gate_agg agg;
@@ -128,15 +124,15 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
                 {"delta", AGG_DELTA},
                 {"slope", AGG_SLOPE}};
     char buf[32];
-    fprintf(f, "    %-18s", label);
+    fprintf(f, "    %-18s", m->name);
     for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
         double v;
-        if (results_value(r, metric, aggs[i].agg, 0, &v) < 0)
+        if (results_value(r, m->name, aggs[i].agg, 0, &v) < 0)
             continue;
         if (bytes)
-            fmt_bytes(v, buf, sizeof buf);
+            units_format_bytes(v, buf, sizeof buf);
         else
-            fmt_count(v, buf, sizeof buf);
+            units_format_count(v, buf, sizeof buf);
         fprintf(f, " %s %s%s", aggs[i].name, aggs[i].agg == AGG_SLOPE && v > 0 ? "+" : "", buf);
         if (aggs[i].agg == AGG_SLOPE)
             fputs("/s", f);
@@ -151,21 +147,23 @@ static void text_metric(FILE *f, const struct results *r, const char *label, con
  * nothing when there are fewer than REPORT_SPARK_MIN_SAMPLES samples. */
 static void text_sparklines(FILE *f, const struct results *r)
 {
-    static const char *const metrics[] = {"processes", "memory.total"};
+    static const char *const spark[] = {"processes", "memory.total"};
     size_t n = series_count(r->series);
     char line[REPORT_SPARK_CELLS * 3 + 1], a[32];
     double *v;
     if (n < REPORT_SPARK_MIN_SAMPLES || !(v = malloc(n * sizeof *v)))
         return;
-    for (size_t m = 0; m < 2; m++) {
+    for (size_t k = 0; k < sizeof spark / sizeof spark[0]; k++) {
+        const struct metric *m = metric_find(spark[k]);
         double hi = 0;
         for (size_t i = 0; i < n; i++) {
-            v[i] = series_metric(series_at(r->series, i), metrics[m]);
+            v[i] = metric_get(m, series_at(r->series, i));
             hi = i ? fmax(hi, v[i]) : v[i];
         }
         chart_sparkline(v, n, REPORT_SPARK_CELLS, line, sizeof line);
-        fprintf(f, "    %-18s %s  max %s\n", metrics[m], line,
-                m ? fmt_bytes(hi, a, sizeof a) : fmt_count(hi, a, sizeof a));
+        fprintf(f, "    %-18s %s  max %s\n", m->name, line,
+                m->kind == VK_SIZE ? units_format_bytes(hi, a, sizeof a)
+                                   : units_format_count(hi, a, sizeof a));
     }
     free(v);
 }
@@ -199,22 +197,22 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
                 scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
     fputc('\n', f);
-    text_metric(f, r, "processes", "processes", false);
-    text_metric(f, r, "memory.total", "memory.total", true);
-    text_metric(f, r, "memory.processes", "memory.processes", true);
-    text_metric(f, r, "connections", "connections", false);
+    for (size_t i = 0; i < nmetrics; i++)
+        if (metrics[i].shown)
+            text_metric(f, r, &metrics[i]);
     double qmax = 0;
     results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
     fprintf(f, "    %-18s %s %.0f%% of the time", "logger", r->sync_share > 0 ? "sync" : "async",
             (r->sync_share > 0 ? r->sync_share : 1) * 100);
     if (r->has_sync_first)
-        fprintf(f, ", first switch to sync at %s", fmt_secs(r->sync_first, a, sizeof a));
-    fprintf(f, ", %s switches, max queue %s", fmt_count((double)r->switches, b, sizeof b),
-            fmt_count(qmax, c, sizeof c));
+        fprintf(f, ", first switch to sync at %s",
+                units_format_seconds(r->sync_first, a, sizeof a));
+    fprintf(f, ", %s switches, max queue %s", units_format_count((double)r->switches, b, sizeof b),
+            units_format_count(qmax, c, sizeof c));
     if (r->dropped)
-        fprintf(f, ", %s dropped", fmt_count((double)r->dropped, d, sizeof d));
+        fprintf(f, ", %s dropped", units_format_count((double)r->dropped, d, sizeof d));
     if (r->kills)
-        fprintf(f, ", killed %s %s", fmt_count((double)r->kills, d, sizeof d),
+        fprintf(f, ", killed %s %s", units_format_count((double)r->kills, d, sizeof d),
                 r->kills == 1 ? "time" : "times");
     fputc('\n', f);
     text_sparklines(f, r);
@@ -223,19 +221,21 @@ void report_text(FILE *f, const struct report *rep, bool color)
     fprintf(f, "\n  load  (%u connections, %s)\n", rep->sc->connections,
             rep->sc->rate > 0 ? "open loop" : "closed loop");
     fprintf(f, "    %-18s sent %s (%s/s)  ok %s  failed %s  errored %s  timeout %s\n", "requests",
-            fmt_count((double)r->load.sent, a, sizeof a),
-            fmt_count(secs > 0 ? (double)r->load.sent / secs : 0, b, sizeof b),
-            fmt_count((double)r->load.ok, c, sizeof c),
-            fmt_count((double)r->load.failed, d, sizeof d),
-            fmt_count((double)r->load.errored, e, sizeof e),
-            fmt_count((double)r->load.timeouts, t, sizeof t));
+            units_format_count((double)r->load.sent, a, sizeof a),
+            units_format_count(secs > 0 ? (double)r->load.sent / secs : 0, b, sizeof b),
+            units_format_count((double)r->load.ok, c, sizeof c),
+            units_format_count((double)r->load.failed, d, sizeof d),
+            units_format_count((double)r->load.errored, e, sizeof e),
+            units_format_count((double)r->load.timeouts, t, sizeof t));
     if (r->latency && hist_count(r->latency)) {
         static const double ps[] = {50, 90, 99, 99.9};
         fprintf(f, "    %-18s", "latency");
         for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
             fprintf(f, " p(%g) %s ", ps[i],
-                    fmt_secs((double)hist_percentile(r->latency, ps[i]) / 1e6, a, sizeof a));
-        fprintf(f, " max %s\n", fmt_secs((double)hist_max(r->latency) / 1e6, a, sizeof a));
+                    units_format_seconds((double)hist_percentile(r->latency, ps[i]) / 1e6, a,
+                                         sizeof a));
+        fprintf(f, " max %s\n",
+                units_format_seconds((double)hist_max(r->latency) / 1e6, a, sizeof a));
     } else {
         fprintf(f, "    %-18s no reply recorded\n", "latency");
     }
@@ -245,27 +245,30 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "no recovery phase was watched\n");
     else if (r->recovered)
         fprintf(f, "processes back within %s of baseline after %s\n",
-                fmt_count((double)results_recovery_tolerance(r->baseline_processes), a, sizeof a),
-                fmt_secs(r->recovery_time, b, sizeof b));
+                units_format_count((double)results_recovery_tolerance(r->baseline_processes), a,
+                                   sizeof a),
+                units_format_seconds(r->recovery_time, b, sizeof b));
     else if (r->stuck)
         fprintf(f,
                 "stuck for good: %s processes above baseline, no progress over the last %s "
                 "(%s of memory not given back)\n",
-                fmt_count((double)r->leaked, a, sizeof a), fmt_secs(r->drain_window, b, sizeof b),
-                fmt_bytes((double)r->memory_retained, c, sizeof c));
+                units_format_count((double)r->leaked, a, sizeof a),
+                units_format_seconds(r->drain_window, b, sizeof b),
+                units_format_bytes((double)r->memory_retained, c, sizeof c));
     else
         fprintf(f,
                 "draining slowly: %s processes above baseline, %s/s, ~%s to baseline "
                 "(%s of memory not given back yet)\n",
-                fmt_count((double)r->leaked, a, sizeof a), fmt_count(r->drain_rate, b, sizeof b),
-                fmt_secs(r->drain_eta, c, sizeof c),
-                fmt_bytes((double)r->memory_retained, d, sizeof d));
+                units_format_count((double)r->leaked, a, sizeof a),
+                units_format_count(r->drain_rate, b, sizeof b),
+                units_format_seconds(r->drain_eta, c, sizeof c),
+                units_format_bytes((double)r->memory_retained, d, sizeof d));
 
     if (rep->diagnosis_text) {
         fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
     }
     fprintf(f, "\n  harness  cpu %.2fs  rss %s  samples %zu (%llu missed)\n", rep->harness_cpu,
-            fmt_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
+            units_format_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
             (unsigned long long)r->missed);
     fprintf(f, "  files    %s/samples.csv %s/summary.json\n\n", rep->out_dir, rep->out_dir);
 }
@@ -322,14 +325,16 @@ json_t *report_json(const struct report *rep)
                                       "logger_backend", rep->hello->logger_backend, "probe_version",
                                       rep->hello->probe_version));
 
-    static const char *series_metrics[] = {"processes",     "memory.total", "memory.processes",
-                                           "memory.binary", "memory.ets",   "logger.queue",
-                                           "connections",   "run_queue",    "pool.busy"};
-    for (size_t i = 0; i < sizeof series_metrics / sizeof series_metrics[0]; i++)
-        json_object_set_new(m, series_metrics[i], series_json(r, series_metrics[i]));
-    json_object_set_new(m, "logger.switches", json_pack("{s:I}", "count", (json_int_t)r->switches));
-    json_object_set_new(m, "logger.dropped", json_pack("{s:I}", "count", (json_int_t)r->dropped));
-    json_object_set_new(m, "logger.kills", json_pack("{s:I}", "count", (json_int_t)r->kills));
+    for (size_t i = 0; i < nmetrics; i++) {
+        const char *name = metrics[i].name;
+        if (metrics[i].cls == METRIC_GAUGE)
+            json_object_set_new(m, name, series_json(r, name));
+        else if (metrics[i].cls == METRIC_COUNTER) {
+            double count = 0;
+            results_value(r, name, AGG_COUNT, 0, &count); /* 0 without samples */
+            json_object_set_new(m, name, json_pack("{s:I}", "count", (json_int_t)count));
+        }
+    }
     json_object_set_new(m, "logger.sync",
                         json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
                                   r->has_sync_first ? json_real(r->sync_first) : json_null(),

@@ -35,6 +35,8 @@ struct sample {
     int64_t connections;
 
     struct load_counters load; /* the load generator's counters when the sample arrived */
+
+    int64_t port_count, port_limit; /* open ports (sockets, files, drivers), the node's limit */
 };
 
 const char *sample_mode_name(enum logger_mode m);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metric.h"
+#include "util.h"
 
 struct series {
     struct sample *v;
@@ -72,16 +73,10 @@ const char *sample_phase_name(enum phase p)
 double series_metric(const struct sample *smp, const char *metric)
 {
     const struct metric *m = metric_find(metric);
-    return m && m->sampled ? metric_get(m, smp) : 0.0;
+    return m && metric_sampled(m) ? metric_get(m, smp) : 0.0;
 }
 
 /* ---- aggregates -------------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double baseline_of(const struct series *s, const struct metric *m)
 {
@@ -128,11 +123,22 @@ static int percentile_of(const struct series *s, const struct metric *m, double 
         return -1;
     for (size_t i = 0; i < s->n; i++)
         v[i] = metric_get(m, &s->v[i]);
-    qsort(v, s->n, sizeof *v, cmp_double);
+    qsort(v, s->n, sizeof *v, lj_cmp_double);
     size_t rank = (size_t)ceil(pct / 100.0 * (double)s->n);
     *out = v[rank ? rank - 1 : 0];
     free(v);
     return 0;
+}
+
+/* Population standard deviation over every sample, around mean. */
+static double stddev_of(const struct series *s, const struct metric *m, double mean)
+{
+    double sq = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double d = metric_get(m, &s->v[i]) - mean;
+        sq += d * d;
+    }
+    return sqrt(sq / (double)s->n);
 }
 
 static int series_agg(const struct series *s, const struct metric *m, enum gate_agg agg, double pct,
@@ -170,6 +176,12 @@ static int series_agg(const struct series *s, const struct metric *m, enum gate_
         return slope_of(s, m, out);
     case AGG_P:
         return percentile_of(s, m, pct, out);
+    case AGG_STDDEV:
+        *out = stddev_of(s, m, sum / (double)s->n);
+        return 0;
+    case AGG_COUNT: /* a counter's growth over the run */
+        *out = metric_get(m, &s->v[s->n - 1]) - metric_get(m, &s->v[0]);
+        return 0;
     default:
         return -1;
     }
@@ -285,71 +297,63 @@ void results_finish(struct results *r)
     }
 }
 
-static int load_value(const struct results *r, const char *metric, enum gate_agg agg, double *out)
+/* A run total: its count, or its rate (per second of load, or a fraction of requests sent). */
+static int total_value(const struct results *r, const struct metric *m, enum gate_agg agg,
+                       double *out)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } counters[] = {
-        {"requests", offsetof(struct load_counters, sent)},
-        {"requests.ok", offsetof(struct load_counters, ok)},
-        {"requests.failed", offsetof(struct load_counters, failed)},
-        {"requests.errored", offsetof(struct load_counters, errored)},
-        {"requests.timeout", offsetof(struct load_counters, timeouts)},
-    };
-    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        if (strcmp(metric, counters[i].name) != 0)
-            continue;
-        uint64_t v;
-        memcpy(&v, (const char *)&r->load + counters[i].off, sizeof v);
-        if (agg == AGG_COUNT) {
-            *out = (double)v;
-            return 0;
-        }
-        if (agg != AGG_RATE)
-            return -1;
-        if (i == 0) { /* requests rate: per second of load */
-            double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
-            if (secs <= 0)
-                return -1;
-            *out = (double)v / secs;
-            return 0;
-        }
-        if (r->load.sent == 0)
-            return -1;
-        *out = (double)v / (double)r->load.sent;
+    uint64_t v;
+    memcpy(&v, (const char *)r + m->off, sizeof v);
+    if (agg == AGG_COUNT) {
+        *out = (double)v;
         return 0;
     }
-    return 1; /* not a load metric */
+    if (m->rate_kind == VK_RATE) {
+        double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
+        if (secs <= 0)
+            return -1;
+        *out = (double)v / secs;
+        return 0;
+    }
+    if (r->load.sent == 0)
+        return -1;
+    *out = (double)v / (double)r->load.sent;
+    return 0;
+}
+
+static int latency_value(const struct results *r, enum gate_agg agg, double pct, double *out)
+{
+    const struct hist *h = r->latency;
+    if (!h || hist_count(h) == 0)
+        return -1;
+    switch (agg) {
+    case AGG_P:
+        *out = (double)hist_percentile(h, pct) / 1e6;
+        return 0;
+    case AGG_MAX:
+        *out = (double)hist_max(h) / 1e6;
+        return 0;
+    case AGG_MIN:
+        *out = (double)hist_min(h) / 1e6;
+        return 0;
+    default: /* AGG_AVG */
+        *out = hist_mean(h) / 1e6;
+        return 0;
+    }
 }
 
 int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
                   double *out)
 {
-    int rc = load_value(r, metric, agg, out);
-    if (rc <= 0)
-        return rc;
-    if (strcmp(metric, "latency") == 0) {
-        const struct hist *h = r->latency;
-        if (!h || hist_count(h) == 0)
-            return -1;
-        switch (agg) {
-        case AGG_P:
-            *out = (double)hist_percentile(h, pct) / 1e6;
-            return 0;
-        case AGG_MAX:
-            *out = (double)hist_max(h) / 1e6;
-            return 0;
-        case AGG_MIN:
-            *out = (double)hist_min(h) / 1e6;
-            return 0;
-        case AGG_AVG:
-            *out = hist_mean(h) / 1e6;
-            return 0;
-        default:
-            return -1;
-        }
-    }
+    const struct metric *m = metric_find(metric);
+    if (!m || !metric_allows(m, agg))
+        return -1;
+    if (metric_sampled(m))
+        return series_agg(r->series, m, agg, pct, out);
+    if (m->cls == METRIC_TOTAL)
+        return total_value(r, m, agg, out);
+    /* METRIC_RUN rows, one branch each */
+    if (strcmp(metric, "latency") == 0)
+        return latency_value(r, agg, pct, out);
     if (strcmp(metric, "recovery") == 0) {
         if (!r->has_recovery)
             return -1; /* the run never got to watch a recovery */
@@ -357,41 +361,20 @@ int results_value(const struct results *r, const char *metric, enum gate_agg agg
             *out = (double)r->leaked;
             return 0;
         }
-        if (agg == AGG_TIME && r->recovered) {
-            *out = r->recovery_time;
-            return 0;
-        }
-        return -1;
+        if (!r->recovered)
+            return -1;
+        *out = r->recovery_time;
+        return 0;
     }
     if (strcmp(metric, "logger.sync") == 0) {
         if (agg == AGG_TIME) {
             *out = r->sync_time;
             return 0;
         }
-        if (agg == AGG_FIRST && r->has_sync_first) {
-            *out = r->sync_first;
-            return 0;
-        }
-        return -1;
-    }
-    if (strcmp(metric, "samples.missed") == 0 && agg == AGG_COUNT) {
-        *out = (double)r->missed;
+        if (!r->has_sync_first)
+            return -1;
+        *out = r->sync_first;
         return 0;
     }
-    if (strcmp(metric, "logger.switches") == 0 && agg == AGG_COUNT) {
-        *out = (double)r->switches;
-        return 0;
-    }
-    if (strcmp(metric, "logger.dropped") == 0 && agg == AGG_COUNT) {
-        *out = (double)r->dropped;
-        return 0;
-    }
-    if (strcmp(metric, "logger.kills") == 0 && agg == AGG_COUNT) {
-        *out = (double)r->kills;
-        return 0;
-    }
-    const struct metric *m = metric_find(metric);
-    if (!m || !m->sampled)
-        return -1;
-    return series_agg(r->series, m, agg, pct, out);
+    return -1;
 }

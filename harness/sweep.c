@@ -405,37 +405,6 @@ void sweep_sort_results(struct sweep_result *rows, size_t n, enum sweep_sort by)
 
 /* ---- the table ------------------------------------------------------------------------- */
 
-static char *fmt_count(double v, char *buf, size_t len)
-{
-    if (isnan(v)) {
-        snprintf(buf, len, "-");
-        return buf;
-    }
-    return units_format_count(v, buf, len);
-}
-
-static char *fmt_bytes(double v, char *buf, size_t len)
-{
-    if (isnan(v))
-        snprintf(buf, len, "-");
-    else
-        chart_format(v, CHART_BYTES, buf, len);
-    return buf;
-}
-
-static char *fmt_secs(double s, char *buf, size_t len)
-{
-    if (isnan(s))
-        snprintf(buf, len, "-");
-    else if (s < 0.001)
-        snprintf(buf, len, "%.0fus", s * 1e6);
-    else if (s < 1)
-        snprintf(buf, len, "%.3gms", s * 1e3);
-    else
-        snprintf(buf, len, "%.3gs", s);
-    return buf;
-}
-
 #define SWEEP_NCOLS 11 /* at most: "spread" only with repeats */
 #define SWEEP_COL_SPREAD 3
 static const char *const table_head[SWEEP_NCOLS] = {
@@ -480,34 +449,37 @@ static void row_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP_
             snprintf(buf[1], sizeof buf[1], "%s %u/%u", r->verdict, r->nverdict, r->nruns);
         else
             snprintf(buf[1], sizeof buf[1], "%s", r->verdict);
-        fmt_count(r->peak_processes, buf[2], sizeof buf[2]);
+        units_format_count(r->peak_processes, buf[2], sizeof buf[2]);
         if (isnan(r->peak_processes_min))
             snprintf(buf[3], sizeof buf[3], "-");
         else
-            snprintf(buf[3], sizeof buf[3], "%s..%s", fmt_count(r->peak_processes_min, a, sizeof a),
-                     fmt_count(r->peak_processes_max, b, sizeof b));
-        fmt_bytes(r->peak_memory, buf[4], sizeof buf[4]);
+            snprintf(buf[3], sizeof buf[3], "%s..%s",
+                     units_format_count(r->peak_processes_min, a, sizeof a),
+                     units_format_count(r->peak_processes_max, b, sizeof b));
+        units_format_bytes(r->peak_memory, buf[4], sizeof buf[4]);
         if (isnan(r->memory_slope))
             snprintf(buf[5], sizeof buf[5], "-");
         else
             snprintf(buf[5], sizeof buf[5], "%s%s/s", r->memory_slope > 0 ? "+" : "",
-                     fmt_bytes(r->memory_slope, a, sizeof a));
+                     units_format_bytes(r->memory_slope, a, sizeof a));
         if (isnan(r->sync_share))
             snprintf(buf[6], sizeof buf[6], "-");
         else
             snprintf(buf[6], sizeof buf[6], "%.0f%%", r->sync_share * 100);
-        fmt_count(r->dropped, buf[7], sizeof buf[7]);
-        fmt_secs(r->p99, buf[8], sizeof buf[8]);
+        units_format_count(r->dropped, buf[7], sizeof buf[7]);
+        units_format_seconds(r->p99, buf[8], sizeof buf[8]);
         if (isnan(r->not_ok))
             snprintf(buf[9], sizeof buf[9], "-");
         else
             snprintf(buf[9], sizeof buf[9], "%.1f%%", r->not_ok * 100);
         if (r->recovered)
-            fmt_secs(r->recovery_time, buf[10], sizeof buf[10]);
+            units_format_seconds(r->recovery_time, buf[10], sizeof buf[10]);
         else if (r->stuck)
-            snprintf(buf[10], sizeof buf[10], "stuck (%s)", fmt_count(r->leaked, a, sizeof a));
+            snprintf(buf[10], sizeof buf[10], "stuck (%s)",
+                     units_format_count(r->leaked, a, sizeof a));
         else if (!isnan(r->leaked))
-            snprintf(buf[10], sizeof buf[10], "leaked %s", fmt_count(r->leaked, a, sizeof a));
+            snprintf(buf[10], sizeof buf[10], "leaked %s",
+                     units_format_count(r->leaked, a, sizeof a));
         else
             snprintf(buf[10], sizeof buf[10], "-");
     }

@@ -280,10 +280,14 @@ char *units_format_rate(double per_s, char *buf, size_t len)
 char *units_format_count(double v, char *buf, size_t len)
 {
     char raw[32];
-    long long x = llround(v);
     size_t o = 0;
     if (len == 0)
         return buf;
+    if (isnan(v)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    long long x = llround(v);
     snprintf(raw, sizeof raw, "%lld", x < 0 ? -x : x);
     size_t n = strlen(raw);
     if (x < 0 && o + 1 < len)
@@ -294,5 +298,35 @@ char *units_format_count(double v, char *buf, size_t len)
             buf[o++] = ',';
     }
     buf[o] = '\0';
+    return buf;
+}
+
+char *units_format_seconds(double s, char *buf, size_t len)
+{
+    if (isnan(s))
+        snprintf(buf, len, "-");
+    else if (s < 0.001)
+        snprintf(buf, len, "%.0fus", s * 1e6);
+    else if (s < 1)
+        snprintf(buf, len, "%.3gms", s * 1e3);
+    else
+        snprintf(buf, len, "%.3gs", s);
+    return buf;
+}
+
+char *units_format_bytes(double b, char *buf, size_t len)
+{
+    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    double v = fabs(b);
+    if (isnan(b)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, len, "%s%.*f%s", b < 0 ? "-" : "", u == 0 || v >= 100 ? 0 : 1, v, unit[u]);
     return buf;
 }

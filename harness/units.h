@@ -29,7 +29,15 @@ char *units_format_duration(uint64_t us, char *buf, size_t len);
 char *units_format_size(uint64_t bytes, char *buf, size_t len);
 char *units_format_rate(double per_s, char *buf, size_t len);
 
+/* Human-readable numbers for reports into buf (always NUL-terminated); return buf. NaN (no
+ * value) is written as "-". */
 /* A count with thousands separators, rounded: 104233 -> "104,233", -1500 -> "-1,500". */
 char *units_format_count(double v, char *buf, size_t len);
+/* Seconds, three significant digits in the largest fitting unit: 0.0000421 -> "42us",
+ * 0.25 -> "250ms", 12.34 -> "12.3s". */
+char *units_format_seconds(double s, char *buf, size_t len);
+/* Bytes in IEC units, one decimal below 100 of a unit: 1536 -> "1.5KiB", 300 -> "300B",
+ * 268435456 -> "256MiB", -2048 -> "-2.0KiB". */
+char *units_format_bytes(double b, char *buf, size_t len);
 
 #endif

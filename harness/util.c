@@ -1,6 +1,7 @@
 /* util.c -- small helpers shared by every module: clocks, errors, temp dirs, randomness. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -139,4 +140,32 @@ unsigned lj_edit_distance(const char *a, const char *b)
         }
     }
     return row[lb];
+}
+
+const char *lj_closest(const char *word, const char *const *names, size_t n)
+{
+    char low[64];
+    size_t len = strlen(word);
+    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    const char *pick = NULL;
+    if (len >= sizeof low)
+        return NULL;
+    for (size_t i = 0; i <= len; i++)
+        low[i] = (char)tolower((unsigned char)word[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        unsigned d = lj_edit_distance(low, names[i]);
+        if (d < best) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return best <= limit ? pick : NULL;
+}
+
+int lj_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }

@@ -39,4 +39,12 @@ uint64_t lj_physical_ram(void);
 /* Levenshtein distance, for did-you-mean suggestions. */
 unsigned lj_edit_distance(const char *a, const char *b);
 
+/* The one of names[0..n) (NULL entries skipped) closest to word, compared in lower case,
+ * within a small edit distance (1 for words up to 3 characters, 2 up to 6, else 3); NULL when
+ * none is that close or word is 64 characters or longer. Returns one of names. */
+const char *lj_closest(const char *word, const char *const *names, size_t n);
+
+/* qsort comparator for doubles, ascending. */
+int lj_cmp_double(const void *a, const void *b);
+
 #endif

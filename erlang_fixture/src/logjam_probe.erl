@@ -111,7 +111,8 @@ hello() ->
                       logger := logger_map(),
                       pool := #{mode := atom(), busy := non_neg_integer(),
                                 queued := non_neg_integer()},
-                      connections := non_neg_integer()}.
+                      connections := non_neg_integer(),
+                      port_count := non_neg_integer(), port_limit := pos_integer()}.
 snapshot() ->
     {Reductions, _} = erlang:statistics(reductions),
     #{t_ms => erlang:monotonic_time(millisecond),
@@ -122,7 +123,9 @@ snapshot() ->
       reductions => Reductions,
       logger => logger_stats(),
       pool => pool_stats(),
-      connections => connections()}.
+      connections => connections(),
+      port_count => erlang:system_info(port_count),
+      port_limit => erlang:system_info(port_limit)}.
 
 %% @doc `diagnose(TopN, 2000)'.
 -spec diagnose(TopN :: non_neg_integer()) -> map().

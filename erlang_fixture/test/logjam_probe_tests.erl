@@ -40,10 +40,11 @@ hello_test() ->
 snapshot_shape_test() ->
     S = logjam_probe:snapshot(),
     ?assertEqual(lists:sort([t_ms, process_count, process_limit, memory, run_queue,
-                             reductions, logger, pool, connections]),
+                             reductions, logger, pool, connections, port_count, port_limit]),
                  lists:sort(maps:keys(S))),
     #{t_ms := T, process_count := PC, process_limit := PL, memory := Mem, run_queue := RQ,
-      reductions := R, logger := L, pool := Pool, connections := C} = S,
+      reductions := R, logger := L, pool := Pool, connections := C, port_count := Ports,
+      port_limit := PortLimit} = S,
     ?assert(is_integer(T)),
     ?assert(is_integer(PC) andalso PC > 0 andalso PC =< PL),
     ?assertEqual(lists:sort(proplists:get_keys(erlang:memory())), lists:sort(maps:keys(Mem))),
@@ -54,6 +55,7 @@ snapshot_shape_test() ->
     ?assertMatch(#{mode := PM, busy := B, queued := Qd}
                    when is_atom(PM) andalso is_integer(B) andalso is_integer(Qd), Pool),
     ?assert(is_integer(C)),
+    ?assert(is_integer(Ports) andalso Ports > 0 andalso Ports =< PortLimit),
     case fixture_loaded() of
         false ->
             ?assertEqual(#{mode => undefined, busy => 0, queued => 0}, Pool),

@@ -62,6 +62,9 @@ START_TEST(test_gate_sizes_in_bytes_for_memory)
     ck_assert_double_eq(parse_ok("memory.binary", "max < 1GB").value, 1e9);
     ck_assert_double_eq(parse_ok("memory.ets", "max < 4096").value, 4096);
     parse_bad("processes", "max < 4GiB", "expected a number");
+    ck_assert_double_eq(parse_ok("memory.total", "stddev < 64MiB").value, 67108864.0);
+    ck_assert_int_eq(parse_ok("memory.total", "stddev < 64MiB").agg, AGG_STDDEV);
+    parse_bad("latency", "stddev < 1ms", "does not apply");
 }
 END_TEST
 
@@ -181,6 +184,7 @@ START_TEST(test_gate_every_metric_and_aggregate_table)
         {"logger.dropped", "count == 0"},   {"requests.ok", "count > 0"},
         {"requests.errored", "rate < 1%"},  {"latency", "avg < 10ms"},
         {"latency", "min > 10us"},          {"logger.kills", "count == 0"},
+        {"run_queue", "stddev < 2"},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         parse_ok(ok[i][0], ok[i][1]);
@@ -225,6 +229,7 @@ START_TEST(test_gate_agg_names)
     ck_assert_str_eq(gate_agg_name(AGG_MAX, 0, buf, sizeof buf), "max");
     ck_assert_str_eq(gate_agg_name(AGG_LEAKED, 0, buf, sizeof buf), "leaked");
     ck_assert_str_eq(gate_agg_name(AGG_P, 99, buf, sizeof buf), "p(99)");
+    ck_assert_str_eq(gate_agg_name(AGG_STDDEV, 0, buf, sizeof buf), "stddev");
     ck_assert_str_eq(gate_op_name((enum gate_op)42), "?");
 }
 END_TEST

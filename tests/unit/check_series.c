@@ -2,9 +2,12 @@
  * in sync, recovery (drained, draining slowly, stuck for good), load metrics, no data. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metric.h"
+#include "report.h"
 #include "series.h"
 #include "suites.h"
 
@@ -70,6 +73,10 @@ START_TEST(test_series_aggregates)
     ck_assert_double_eq_tol(v, 100, 1e-9);
     ck_assert_int_eq(results_value(&r, "processes", AGG_MAX, 0, &v), 0);
     ck_assert_double_eq_tol(v, 5100, 1e-9);
+    ck_assert_int_eq(results_value(&r, "processes", AGG_STDDEV, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 1909.8326988, 1e-6); /* population stddev of all 16 samples */
+    ck_assert_int_eq(results_value(&r, "memory.total", AGG_STDDEV, 0, &v), 0);
+    ck_assert_double_eq_tol(v, 302.0114857, 1e-6);
     ck_assert_int_eq(results_value(&r, "processes", AGG_DELTA, 0, &v), 0);
     ck_assert_double_eq_tol(v, 5000, 1e-9);
     ck_assert_int_eq(results_value(&r, "processes", AGG_SLOPE, 0, &v), 0);
@@ -118,11 +125,11 @@ START_TEST(test_series_answers_every_sampled_metric)
     size_t sampled = 0;
     for (size_t i = 0; i < nmetrics; i++) {
         const struct metric *m = &metrics[i];
-        if (!m->sampled)
+        if (!metric_sampled(m))
             continue;
         sampled++;
-        for (int agg = AGG_BASELINE; agg <= AGG_FIRST; agg++)
-            if (m->aggs & METRIC_AGG(agg))
+        for (int agg = 0; agg < 32; agg++)
+            if (metric_allows(m, (enum gate_agg)agg))
                 ck_assert_msg(results_value(&r, m->name, (enum gate_agg)agg, 50, &v) == 0,
                               "%s: aggregate %d has no value", m->name, agg);
     }
@@ -230,6 +237,64 @@ START_TEST(test_series_always_sync_has_no_first_switch)
 }
 END_TEST
 
+/* samples.csv's header and rows come from the table, with the columns and formats they
+ * always had (scripts read them by name and position). */
+START_TEST(test_csv_columns_come_from_the_table)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct sample smp;
+    memset(&smp, 0, sizeof smp);
+    smp.at_us = 1234567;
+    smp.phase = PHASE_LOAD;
+    smp.t_ms = -576460751787LL;
+    smp.process_count = 104233;
+    smp.process_limit = 1048576;
+    smp.mem_total = 6442450944ULL;
+    smp.mem_processes = 5000000000ULL;
+    smp.mem_binary = 123;
+    smp.mem_ets = 456;
+    smp.run_queue = 7;
+    smp.reductions = 99999999999ULL;
+    smp.logger_mode = MODE_SYNC;
+    smp.logger_queue = 92180;
+    smp.logger_switches = 3;
+    smp.logger_written = 12;
+    smp.logger_dropped = 1;
+    smp.logger_kills = 2;
+    smp.pool_busy = -1;
+    smp.connections = 2998;
+    smp.load = (struct load_counters){
+        .sent = 10, .ok = 9, .failed = 8, .errored = 7, .timeouts = 6, .open = 5, .backlog = 4};
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(report_csv_header(f), 0);
+    ck_assert_int_eq(report_csv_row(f, &smp), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    /* New columns go at the end: these keep their names and positions. */
+    const char *head =
+        "at_s,phase,t_ms,processes,process_limit,memory_total,memory_processes,memory_binary,"
+        "memory_ets,run_queue,reductions,logger_mode,logger_queue,logger_switches,logger_written,"
+        "logger_dropped,logger_kills,pool_busy,connections,req_sent,req_ok,req_failed,req_errored,"
+        "req_timeout,conns_open,backlog";
+    const char *row = "1.235,load,-576460751787,104233,1048576,6442450944,5000000000,123,456,7,"
+                      "99999999999,sync,92180,3,12,1,2,-1,2998,10,9,8,7,6,5,4";
+    char *nl = strchr(text, '\n');
+    ck_assert_ptr_nonnull(nl);
+    ck_assert_msg(strncmp(text, head, strlen(head)) == 0 && strchr(",\n", text[strlen(head)]), "%s",
+                  text);
+    ck_assert_msg(strncmp(nl + 1, row, strlen(row)) == 0 && strchr(",\n", nl[1 + strlen(row)]),
+                  "%s", nl + 1);
+    size_t head_commas = 0, row_commas = 0;
+    for (const char *c = text; c < nl; c++)
+        head_commas += *c == ',';
+    for (const char *c = nl + 1; *c; c++)
+        row_commas += *c == ',';
+    ck_assert_uint_eq(head_commas, row_commas);
+    free(text);
+}
+END_TEST
+
 Suite *series_suite(void)
 {
     Suite *s = suite_create("series");
@@ -237,6 +302,7 @@ Suite *series_suite(void)
     tcase_add_test(tc, test_series_aggregates);
     tcase_add_test(tc, test_series_logger_sync_time_and_first_switch);
     tcase_add_test(tc, test_series_answers_every_sampled_metric);
+    tcase_add_test(tc, test_csv_columns_come_from_the_table);
     tcase_add_test(tc, test_series_recovery_drained);
     tcase_add_test(tc, test_series_recovery_stuck_for_good_has_no_time);
     tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);

@@ -258,6 +258,24 @@ START_TEST(test_units_format_truncates_safely)
 }
 END_TEST
 
+START_TEST(test_units_format_report_numbers)
+{
+    char b[32];
+    ck_assert_str_eq(units_format_count(104233, b, sizeof b), "104,233");
+    ck_assert_str_eq(units_format_count(-1500, b, sizeof b), "-1,500");
+    ck_assert_str_eq(units_format_seconds(0.0000421, b, sizeof b), "42us");
+    ck_assert_str_eq(units_format_seconds(0.25, b, sizeof b), "250ms");
+    ck_assert_str_eq(units_format_seconds(12.34, b, sizeof b), "12.3s");
+    ck_assert_str_eq(units_format_bytes(300, b, sizeof b), "300B");
+    ck_assert_str_eq(units_format_bytes(1536, b, sizeof b), "1.5KiB");
+    ck_assert_str_eq(units_format_bytes(268435456, b, sizeof b), "256MiB");
+    ck_assert_str_eq(units_format_bytes(-2048, b, sizeof b), "-2.0KiB");
+    ck_assert_str_eq(units_format_count(NAN, b, sizeof b), "-");
+    ck_assert_str_eq(units_format_seconds(NAN, b, sizeof b), "-");
+    ck_assert_str_eq(units_format_bytes(NAN, b, sizeof b), "-");
+}
+END_TEST
+
 Suite *units_suite(void)
 {
     Suite *s = suite_create("units");
@@ -280,6 +298,7 @@ Suite *units_suite(void)
     tcase_add_test(tc, test_units_format_rate);
     tcase_add_test(tc, test_units_format_parse_round_trip);
     tcase_add_test(tc, test_units_format_truncates_safely);
+    tcase_add_test(tc, test_units_format_report_numbers);
     suite_add_tcase(s, tc);
     return s;
 }
