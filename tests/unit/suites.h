@@ -19,6 +19,7 @@
     X(node)                                                                                        \
     X(chart)                                                                                       \
     X(sweep)                                                                                       \
+    X(sweep_table)                                                                                 \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
