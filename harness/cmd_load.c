@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "hist.h"
 #include "load.h"
 #include "scenario.h"
+#include "signals.h"
 #include "units.h"
 #include "util.h"
 
@@ -98,31 +98,31 @@ static double tv_s(struct timeval tv)
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-/* Run the load with SIGINT/SIGTERM blocked in every thread; the main thread waits for them
- * or for the end of the phase. Returns 0, or -1 with err. */
+/* Run the load (its threads never take the signals); the main thread stops it at the end of
+ * the phase or on SIGINT/SIGTERM. Returns 0, or -1 with err. */
 static int cmd_load_run(const struct scenario *sc, uint32_t addr, uint16_t port,
                         struct cmd_load_result *r, char *err)
 {
-    sigset_t sigs, old;
+    sigset_t old;
     struct load *l = NULL;
     int rc = -1;
 
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    signals_install(SIGNALS_SECOND_COUNTS);
     l = load_new(sc, addr, port, err);
     if (!l)
         goto fail;
     uint64_t t0 = now_us();
-    if (load_start(l, err) < 0)
+    signals_block(&old);
+    int started = load_start(l, err);
+    signals_restore(&old);
+    if (started < 0)
         goto fail;
-    struct timespec poll = {0, CMD_LOAD_POLL_NS};
     while (!load_done(l)) {
-        if (sigtimedwait(&sigs, NULL, &poll) > 0) {
+        if (signals_interrupts()) {
             r->interrupted = true;
             break;
         }
+        signals_nap(CMD_LOAD_POLL_NS / 1000);
     }
     load_stop(l);
     r->elapsed_s = (double)(now_us() - t0) / 1e6;
@@ -137,7 +137,7 @@ static int cmd_load_run(const struct scenario *sc, uint32_t addr, uint16_t port,
     rc = 0;
 fail:
     load_free(l);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    signals_default();
     return rc;
 }
 

@@ -1,11 +1,13 @@
-/* run.h -- one run: node, phases (baseline, load, recovery), sampler thread, signals, the
- * safety cap, the diagnosis, the verdict and its exit code. */
+/* run.h -- one run: the node, the phases (baseline, load, recovery), the safety cap and
+ * abort gates, the verdict, its exit code and the files it writes. */
 #ifndef LJ_RUN_H
 #define LJ_RUN_H
 
 #include <stdbool.h>
 
 #include "scenario.h"
+
+#define RUN_STOP_GRACE_MS 3000 /* init:stop, then SIGKILL */
 
 enum output_format { FORMAT_TEXT = 0, FORMAT_JSON };
 
@@ -16,18 +18,22 @@ struct run_opts {
     const char *junit;          /* JUnit XML, one testcase per gate */
     const char *latency_dump;   /* HdrHistogram percentile table */
     const char *html_report;    /* also write the HTML report here (report.html always) */
-    enum output_format format;  /* what goes to stdout */
-    bool progress;              /* live progress line on stderr */
+#define RUN_STOP_GRACE_MS 3000  /* init:stop, then SIGKILL */
+
+    enum output_format format; /* what goes to stdout */
+    bool progress;             /* live progress line on stderr */
     bool color;
     bool quiet; /* no summary on stdout in text format */
 };
 
 /* Run one scenario from start to verdict; returns the exit code (DESIGN.md's table).
- * Every output is written whatever the verdict; nothing of the run is left behind. */
+ * Every output is written whatever the verdict; nothing of the run is left behind. Installs
+ * the signal scheme with a second Ctrl-C exiting at once (signals.h): a caller with a scheme
+ * of its own installs it again afterwards. */
 int run_scenario(const struct scenario *sc, const struct run_opts *o);
 
-/* `logjam serve`: start the fixture node for sc, print its URL on stdout, serve until stdin
- * closes or SIGINT/SIGTERM, stop the node. Returns the exit code. */
-int run_serve(const struct scenario *sc, const struct run_opts *o);
+/* The fixture's ebin directory when no --fixture is given: $LOGJAM_FIXTURE_DIR when set and
+ * not empty, else the one built in (static storage). */
+const char *run_fixture_default(void);
 
 #endif

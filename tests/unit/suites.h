@@ -21,6 +21,7 @@
     X(sweep)                                                                                       \
     X(limit_search)                                                                                \
     X(limit_mode)                                                                                  \
+    X(sweep_table)                                                                                 \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);

@@ -1,0 +1,171 @@
+/* sampler.c -- the sampler: snapshots of the node at a fixed interval, on a thread of its own,
+ * into the run's series and samples.csv. */
+#include "sampler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+#include "report.h"
+#include "signals.h"
+
+#define SAMPLER_NAP_MAX_US 20000 /* how long the thread sleeps at most before it looks again */
+
+struct sampler {
+    pthread_t thread;
+    struct probe *probe;
+    uint64_t t0, interval_us;
+    _Atomic int phase;
+    atomic_bool stop;
+    atomic_bool lost; /* the node stopped answering for good */
+    char lost_why[LJ_ERR_LEN];
+    struct load *_Atomic load;
+
+    pthread_mutex_t mu; /* guards everything below */
+    struct series *series;
+    FILE *csv;
+    struct sampler_end end;
+    struct sample last;
+    bool have_last;
+};
+
+static void sampler_record(struct sampler *s, struct sample *smp)
+{
+    struct load *l = atomic_load(&s->load);
+    smp->at_us = now_us() - s->t0;
+    smp->phase = (enum phase)atomic_load(&s->phase);
+    if (l)
+        load_counters(l, &smp->load);
+    pthread_mutex_lock(&s->mu);
+    if (series_add(s->series, smp) < 0 && !s->end.csv_failed)
+        snprintf(s->end.csv_error, sizeof s->end.csv_error, "out of memory for samples");
+    s->last = *smp;
+    s->have_last = true;
+    if (s->csv && !s->end.csv_failed) {
+        if (report_csv_row(s->csv, smp) < 0 || fflush(s->csv) != 0) {
+            s->end.csv_failed = true;
+            snprintf(s->end.csv_error, sizeof s->end.csv_error, "samples.csv: %s", strerror(errno));
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *sampler_main(void *arg)
+{
+    struct sampler *s = arg;
+    uint64_t next = now_us();
+    char err[LJ_ERR_LEN];
+    while (!atomic_load(&s->stop)) {
+        uint64_t now = now_us();
+        if (now < next) {
+            signals_nap(next - now < SAMPLER_NAP_MAX_US ? next - now : SAMPLER_NAP_MAX_US);
+            continue;
+        }
+        next += s->interval_us;
+        if (next < now)
+            next = now + s->interval_us; /* we fell behind: do not burst to catch up */
+        struct sample smp;
+        memset(&smp, 0, sizeof smp);
+        unsigned timeout_ms = (unsigned)(s->interval_us / 1000);
+        enum probe_status st = probe_snapshot(s->probe, &smp, timeout_ms ? timeout_ms : 1, err);
+        if (st == PROBE_OK) {
+            sampler_record(s, &smp);
+        } else if (st == PROBE_TIMEOUT || st == PROBE_BUSY || st == PROBE_BADRPC) {
+            pthread_mutex_lock(&s->mu);
+            s->end.missed++;
+            pthread_mutex_unlock(&s->mu);
+        } else {
+            snprintf(s->lost_why, sizeof s->lost_why, "%s", err);
+            atomic_store(&s->lost, true);
+            break;
+        }
+    }
+    return NULL;
+}
+
+struct sampler *sampler_start(struct node *node, uint64_t interval_us, uint64_t t0_us,
+                              struct series *series, FILE *csv, char *err)
+{
+    sigset_t old;
+    struct sampler *s = calloc(1, sizeof *s);
+    if (!s) {
+        lj_err(err, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    s->t0 = t0_us;
+    s->interval_us = interval_us;
+    s->series = series;
+    s->csv = csv;
+    s->probe = node_probe(node, "sampler", err);
+    if (!s->probe)
+        goto fail;
+    signals_block(&old);
+    int rc = pthread_create(&s->thread, NULL, sampler_main, s);
+    signals_restore(&old);
+    if (rc != 0) {
+        lj_err(err, "cannot start the sampler thread: %s", strerror(rc));
+        goto fail;
+    }
+    return s;
+fail:
+    probe_close(s->probe);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+    return NULL;
+}
+
+void sampler_set_phase(struct sampler *s, enum phase ph)
+{
+    atomic_store(&s->phase, (int)ph);
+}
+
+void sampler_set_load(struct sampler *s, struct load *load)
+{
+    atomic_store(&s->load, load);
+}
+
+bool sampler_last(struct sampler *s, struct sample *out)
+{
+    pthread_mutex_lock(&s->mu);
+    bool have = s->have_last;
+    if (have)
+        *out = s->last;
+    pthread_mutex_unlock(&s->mu);
+    return have;
+}
+
+bool sampler_lost(struct sampler *s, char *why)
+{
+    if (!atomic_load(&s->lost))
+        return false;
+    snprintf(why, LJ_ERR_LEN, "%s", s->lost_why);
+    return true;
+}
+
+const struct series *sampler_hold(struct sampler *s, uint64_t *missed)
+{
+    pthread_mutex_lock(&s->mu);
+    *missed = s->end.missed;
+    return s->series;
+}
+
+void sampler_release(struct sampler *s)
+{
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sampler_stop(struct sampler *s, struct sampler_end *end)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stop, true);
+    pthread_join(s->thread, NULL);
+    probe_close(s->probe);
+    *end = s->end;
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
