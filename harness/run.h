@@ -22,7 +22,7 @@ struct run_opts {
     bool quiet; /* no summary on stdout in text format */
 };
 
-/* Run one scenario from start to verdict; returns the exit code (DESIGN.md's table).
+/* Run one scenario from start to verdict; returns the exit code (docs/DESIGN.md's table).
  * Every output is written whatever the verdict; nothing of the run is left behind. */
 int run_scenario(const struct scenario *sc, const struct run_opts *o);
 
