@@ -1,11 +1,11 @@
 %% @doc logjam_probe - the Erlang side of the C/Erlang boundary.
 %%
-%% logjam's harness (a C node, libei) loads this one module into the target node and calls
-%% it by rpc, so every call runs in a fresh process. It exists so that the harness can watch
-%% a node the way the incident's author did by hand (`erlang:memory()', `process_count',
-%% `i()', `process_info(Pid, current_stacktrace)') without shipping anything else: it
-%% depends on nothing but kernel/stdlib, knows no other application, and works on a bare
-%% node, a lager node or an OTP logger node.
+%% logjam's harness (a C node, libei) puts this application's ebin on the target node's code
+%% path and calls it by rpc, so every call runs in a fresh process. It exists so that the
+%% harness can watch a node the way the incident's author did by hand (`erlang:memory()',
+%% `process_count', `i()', `process_info(Pid, current_stacktrace)') without shipping
+%% anything else: it depends on nothing but kernel/stdlib, knows no other application, and
+%% works on a bare node, a lager node or an OTP logger node.
 %%
 %% An application that counts more than a bare node shows (its logger's switches, its
 %% pool, its connections, its HTTP port) publishes those numbers with `register_source/2'
