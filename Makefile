@@ -16,12 +16,14 @@ PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
 WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS      ?= -O2 -g
 LJ_CFLAGS    = -std=c11 -D_GNU_SOURCE -D_REENTRANT $(WARN) -I$(EI_DIR)/include $(PKG_CFLAGS) \
-               -DLJ_FIXTURE_DIR='"$(FIXTURE_DIR)"' -DLJ_VERSION='"$(VERSION)"'
+               -DLJ_FIXTURE_DIR='"$(FIXTURE_DIR)"' -DLJ_PROBE_DIR='"$(PROBE_DIR)"' \
+               -DLJ_VERSION='"$(VERSION)"'
 LJ_LIBS      = -L$(EI_DIR)/lib -lei $(PKG_LIBS) -lpthread -lm
 SAN         := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 VERSION     := 0.1.0
 FIXTURE_DIR ?= $(CURDIR)/erlang_fixture/ebin
+PROBE_DIR   ?= $(CURDIR)/erlang_probe/ebin
 
 HARNESS_SRC := $(sort $(wildcard harness/*.c))
 LIB_SRC     := $(filter-out harness/main.c,$(HARNESS_SRC))
@@ -29,21 +31,33 @@ OBJ         := $(HARNESS_SRC:harness/%.c=build/%.o)
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 ASAN_OBJ    := $(LIB_SRC:harness/%.c=build/asan/%.o) $(UNIT_SRC:tests/unit/%.c=build/asan/unit_%.o)
 
+# Two OTP applications: logjam_probe (erlang_probe/, needs nothing but OTP) and the fixture
+# (erlang_fixture/, needs the probe). Their EUnit modules run in separate nodes, so the
+# probe's tests run in a node that has never heard of the fixture.
+PROBE_SRC   := $(wildcard erlang_probe/src/*.erl)
+PROBE_BEAM  := $(PROBE_SRC:erlang_probe/src/%.erl=erlang_probe/ebin/%.beam)
+PROBE_TEST  := $(wildcard erlang_probe/test/*.erl)
+PROBE_TBEAM := $(PROBE_TEST:erlang_probe/test/%.erl=build/eunit_probe/%.beam)
 ERL_SRC     := $(wildcard erlang_fixture/src/*.erl)
 ERL_BEAM    := $(ERL_SRC:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam)
 ERL_TEST    := $(wildcard erlang_fixture/test/*.erl)
 ERL_TBEAM   := $(ERL_TEST:erlang_fixture/test/%.erl=build/eunit/%.beam)
 ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include
+# $(call eunit_run,CODE PATH,TEST BEAM DIR): every *_tests module of the dir, in one node.
+eunit_run    = $(ERL) -noshell $(foreach d,$(1),-pa $(d)) -pa $(2) -eval \
+  'case eunit:test([list_to_atom(filename:basename(F, ".beam")) || F <- filelib:wildcard("$(2)/*_tests.beam")], [verbose]) of ok -> halt(0); _ -> halt(1) end.'
 
-.PHONY: all deps run check unit eunit e2e bench lint format fuzz install clean
+.PHONY: all deps probe fixture run check unit eunit e2e bench lint format fuzz install clean
 .DELETE_ON_ERROR:
 
-all: bin/logjam fixture
+all: bin/logjam probe fixture
 
 deps:
 	@scripts/install-deps
 
-fixture: $(ERL_BEAM) erlang_fixture/ebin/fixture.app
+probe: $(PROBE_BEAM) erlang_probe/ebin/logjam_probe.app
+
+fixture: probe $(ERL_BEAM) erlang_fixture/ebin/fixture.app
 
 # `make V=1` shows the full commands.
 Q            = $(if $(V),,@)
@@ -68,6 +82,14 @@ build/asan/unit_%.o: tests/unit/%.c
 build/check_logjam: $(ASAN_OBJ)
 	$(call say,LD,$@)$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LJ_LIBS) $(shell pkg-config --libs check)
 
+erlang_probe/ebin/%.beam: erlang_probe/src/%.erl
+	@mkdir -p erlang_probe/ebin
+	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -o erlang_probe/ebin $<
+
+erlang_probe/ebin/logjam_probe.app: erlang_probe/src/logjam_probe.app.src
+	@mkdir -p erlang_probe/ebin
+	cp $< $@
+
 erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p erlang_fixture/ebin
 	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
@@ -75,6 +97,10 @@ erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/i
 erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 	@mkdir -p erlang_fixture/ebin
 	cp $< $@
+
+build/eunit_probe/%.beam: erlang_probe/test/%.erl
+	@mkdir -p build/eunit_probe
+	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -pa erlang_probe/ebin -o build/eunit_probe $<
 
 build/eunit/%.beam: erlang_fixture/test/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p build/eunit
@@ -102,9 +128,9 @@ check:
 unit: build/check_logjam
 	ASAN_OPTIONS=detect_leaks=1 build/check_logjam
 
-eunit: fixture $(ERL_TBEAM)
-	$(ERL) -noshell -pa erlang_fixture/ebin -pa build/eunit -eval \
-	  'case eunit:test([list_to_atom(filename:basename(F, ".beam")) || F <- filelib:wildcard("build/eunit/*_tests.beam")], [verbose]) of ok -> halt(0); _ -> halt(1) end.'
+eunit: probe fixture $(PROBE_TBEAM) $(ERL_TBEAM)
+	$(call eunit_run,erlang_probe/ebin,build/eunit_probe)
+	$(call eunit_run,erlang_fixture/ebin erlang_probe/ebin,build/eunit)
 
 e2e: all
 	tests/e2e/run $(E2E)
@@ -126,13 +152,16 @@ fuzz:
 	tests/fuzz/run
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/logjam/ebin $(DESTDIR)$(PREFIX)/share/man/man1
-	$(MAKE) --no-print-directory -B bin/logjam FIXTURE_DIR=$(PREFIX)/lib/logjam/ebin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/logjam/ebin \
+	  $(DESTDIR)$(PREFIX)/lib/logjam/probe/ebin $(DESTDIR)$(PREFIX)/share/man/man1
+	$(MAKE) --no-print-directory -B bin/logjam FIXTURE_DIR=$(PREFIX)/lib/logjam/ebin \
+	  PROBE_DIR=$(PREFIX)/lib/logjam/probe/ebin
 	install -m 0755 bin/logjam $(DESTDIR)$(PREFIX)/bin/logjam
 	install -m 0644 erlang_fixture/ebin/* $(DESTDIR)$(PREFIX)/lib/logjam/ebin/
+	install -m 0644 erlang_probe/ebin/* $(DESTDIR)$(PREFIX)/lib/logjam/probe/ebin/
 	install -m 0644 man/logjam.1 $(DESTDIR)$(PREFIX)/share/man/man1/logjam.1
 
 clean:
-	rm -rf bin build erlang_fixture/ebin
+	rm -rf bin build erlang_fixture/ebin erlang_probe/ebin
 
 -include $(wildcard build/*.d build/asan/*.d)

@@ -20,6 +20,9 @@
 
 #include "util.h"
 
+#ifndef LJ_PROBE_DIR
+#define LJ_PROBE_DIR "erlang_probe/ebin" /* logjam_probe's ebin; the Makefile sets it */
+#endif
 #define NODE_COOKIE_BYTES 24 /* 192 bits from getrandom */
 #define NODE_POLL_US 50000
 
@@ -283,6 +286,8 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
     argv[k++] = "1048576"; /* room for the pile-up; the table costs 12 bytes a slot */
     argv[k++] = "-pa";
     argv[k++] = pa;
+    argv[k++] = "-pa"; /* the later -pa is searched first: a stale probe in pa cannot win */
+    argv[k++] = LJ_PROBE_DIR;
     argv[k++] = "-config";
     argv[k++] = config;
     if (n->user_config[0]) { /* the user's own sys.config after ours: its sections win */

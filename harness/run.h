@@ -26,7 +26,7 @@ struct run_opts {
     bool quiet; /* no summary on stdout in text format */
 };
 
-/* Run one scenario from start to verdict; returns the exit code (DESIGN.md's table).
+/* Run one scenario from start to verdict; returns the exit code (docs/DESIGN.md's table).
  * Every output is written whatever the verdict; nothing of the run is left behind. Installs
  * the signal scheme with a second Ctrl-C exiting at once (signals.h): a caller with a scheme
  * of its own installs it again afterwards. */

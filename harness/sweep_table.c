@@ -288,7 +288,8 @@ void sweep_table_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP
         if (isnan(r->peak_processes_min))
             snprintf(buf[3], sizeof buf[3], "-");
         else
-            snprintf(buf[3], sizeof buf[3], "%s..%s", units_format_count(r->peak_processes_min, a, sizeof a),
+            snprintf(buf[3], sizeof buf[3], "%s..%s",
+                     units_format_count(r->peak_processes_min, a, sizeof a),
                      units_format_count(r->peak_processes_max, b, sizeof b));
         units_format_bytes(r->peak_memory, buf[4], sizeof buf[4]);
         if (isnan(r->memory_slope))
@@ -309,9 +310,11 @@ void sweep_table_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP
         if (r->recovered)
             units_format_seconds(r->recovery_time, buf[10], sizeof buf[10]);
         else if (r->stuck)
-            snprintf(buf[10], sizeof buf[10], "stuck (%s)", units_format_count(r->leaked, a, sizeof a));
+            snprintf(buf[10], sizeof buf[10], "stuck (%s)",
+                     units_format_count(r->leaked, a, sizeof a));
         else if (!isnan(r->leaked))
-            snprintf(buf[10], sizeof buf[10], "leaked %s", units_format_count(r->leaked, a, sizeof a));
+            snprintf(buf[10], sizeof buf[10], "leaked %s",
+                     units_format_count(r->leaked, a, sizeof a));
         else
             snprintf(buf[10], sizeof buf[10], "-");
     }

@@ -8,7 +8,7 @@
 
 #define LJ_ERR_LEN 512
 
-/* Exit codes (k6's, see DESIGN.md). */
+/* Exit codes (k6's, see docs/DESIGN.md). */
 enum lj_exit {
     LJ_EXIT_PASS = 0,
     LJ_EXIT_HARNESS = 1,

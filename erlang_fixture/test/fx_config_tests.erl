@@ -130,7 +130,9 @@ node_boot() ->
 
 open_node(Log, Extra, Opts) ->
     Ebin = filename:dirname(code:which(fx_boot)),
-    Args = ["-noshell", "-pa", Ebin, "-fixture", "log_file", "\"" ++ Log ++ "\""]
+    Probe = filename:dirname(code:which(logjam_probe)),  % the fixture needs it, as in node.c
+    Args = ["-noshell", "-pa", Ebin, "-pa", Probe,
+            "-fixture", "log_file", "\"" ++ Log ++ "\""]
         ++ ["-s", "fx_boot", "start"] ++ Extra,
     open_port({spawn_executable, os:find_executable("erl")},
               [{args, Args}, binary, {line, 1024}, use_stdio | Opts]).

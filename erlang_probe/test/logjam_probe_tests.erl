@@ -1,7 +1,9 @@
 %% @doc EUnit tests for logjam_probe: reply shapes, the O(1) promise of snapshot/0 (checked
 %% by call tracing, not by timing), logger detection (OTP logger, a lager-shaped sink, none),
-%% and diagnose/2 on synthetic stuck processes. No sleeps: every wait is on a condition with
-%% a deadline. Every process a test starts is gone when it ends.
+%% registered sources, a bare node that has only the probe's ebin, and diagnose/2 on
+%% synthetic stuck processes. `make eunit' runs them in a node without the fixture. No
+%% sleeps: every wait is on a condition with a deadline. Every process a test starts is
+%% gone when it ends.
 -module(logjam_probe_tests).
 
 -include_lib("eunit/include/eunit.hrl").
@@ -16,6 +18,9 @@
 -define(MGR, logjam_probe_test_mgr).
 -define(HANDLER, logjam_probe_test_h).
 -define(WAIT_MS, 10000).
+%% The logger map of a node without any logger
+-define(NO_LOGGER, #{backend := undefined, mode := undefined, queue_len := 0, switches := 0,
+                     written := 0, dropped := 0, kills := 0}).
 
 %%====================================================================
 %% hello and snapshot shapes
@@ -26,13 +31,8 @@ hello_test() ->
     ?assertEqual(lists:sort([otp_release, fixture_port, logger_backend, probe_version, node]),
                  lists:sort(maps:keys(H))),
     ?assertEqual(list_to_binary(erlang:system_info(otp_release)), maps:get(otp_release, H)),
-    case fixture_loaded() of
-        false ->
-            ?assertEqual(undefined, maps:get(fixture_port, H)),
-            ?assertEqual(otp, maps:get(logger_backend, H));
-        true ->  % another test module started the fixture in this node
-            ?assert(is_atom(maps:get(logger_backend, H)))
-    end,
+    ?assertEqual(undefined, maps:get(fixture_port, H)),
+    ?assertEqual(otp, maps:get(logger_backend, H)),
     ?assertEqual(<<"1">>, maps:get(probe_version, H)),
     ?assertEqual(node(), maps:get(node, H)),
     assert_plain(H).
@@ -54,15 +54,9 @@ snapshot_shape_test() ->
     assert_logger_map(L),
     ?assertMatch(#{mode := PM, busy := B, queued := Qd}
                    when is_atom(PM) andalso is_integer(B) andalso is_integer(Qd), Pool),
-    ?assert(is_integer(C)),
     ?assert(is_integer(Ports) andalso Ports > 0 andalso Ports =< PortLimit),
-    case fixture_loaded() of
-        false ->
-            ?assertEqual(#{mode => undefined, busy => 0, queued => 0}, Pool),
-            ?assertEqual(0, C);
-        true ->
-            ok
-    end,
+    ?assertEqual(#{mode => undefined, busy => 0, queued => 0}, Pool),
+    ?assertEqual(0, C),
     assert_plain(S),
     %% t_ms is monotonic milliseconds, reductions only grow
     S2 = logjam_probe:snapshot(),
@@ -72,13 +66,101 @@ snapshot_shape_test() ->
 %% A bare node with no logger handler at all (and no lager, no fixture): the logger part is
 %% undefined/0 and nothing crashes.
 snapshot_without_logger_test_() ->
-    bare_only(
     {setup, fun remove_otp_handlers/0, fun restore_otp_handlers/1,
      fun(_) ->
-             ?_assertEqual(#{backend => undefined, mode => undefined, queue_len => 0,
-                             switches => 0, written => 0, dropped => 0, kills => 0},
-                           maps:get(logger, logjam_probe:snapshot()))
-     end}).
+             ?_assertMatch(?NO_LOGGER, maps:get(logger, logjam_probe:snapshot()))
+     end}.
+
+%%====================================================================
+%% A node that has never heard of the fixture
+%%====================================================================
+
+%% A fresh `erl' with only the probe's ebin on its code path (no test modules, no fixture)
+%% and no logger handler: hello, snapshot and diagnose answer with the defaults the C side
+%% expects (undefined/0), not with an error.
+bare_node_test_() ->
+    {setup, fun start_bare_node/0, fun peer:stop/1,
+     fun(Peer) ->
+             fun() ->
+                     Call = fun(F, A) -> peer:call(Peer, logjam_probe, F, A, ?WAIT_MS) end,
+                     ?assertEqual(non_existing, peer:call(Peer, code, which, [fx_log])),
+                     ?assertMatch(#{fixture_port := undefined, logger_backend := otp},
+                                  Call(hello, [])),
+                     S = Call(snapshot, []),
+                     ?assertMatch(#{logger := ?NO_LOGGER,
+                                    pool := #{mode := undefined, busy := 0, queued := 0},
+                                    connections := 0}, S),
+                     D = Call(diagnose, [5, 2000]),
+                     ?assertMatch(#{partial := false, logger := ?NO_LOGGER,
+                                    pool := #{mode := undefined, busy := 0, queued := 0}}, D),
+                     ?assert(maps:get(scanned, D) > 0),
+                     assert_plain(S),
+                     assert_plain(D)
+             end
+     end}.
+
+start_bare_node() ->
+    Ebin = filename:dirname(code:which(logjam_probe)),
+    Args = ["-pa", Ebin, "-kernel", "logger", "[{handler,default,undefined}]"],
+    %% standard_io: the test node need not be distributed, nor epmd running
+    {ok, Peer, _Node} = peer:start_link(#{connection => standard_io, args => Args}),
+    Peer.
+
+%%====================================================================
+%% Registered sources
+%%====================================================================
+
+%% An application's sources answer the keys of their names; odd values are normalized.
+registered_sources_test_() ->
+    {setup,
+     fun() ->
+             register_all([{logger, fun() -> #{backend => fx, mode => sync, queue_len => 3,
+                                               switches => -1, extra => x} end},
+                           {pool, fun() -> #{mode => bounded, busy => 2, queued => 5} end},
+                           {connections, fun() -> 4 end},
+                           {fixture_port, fun() -> 8080 end},
+                           {logger_backend, fun() -> fixture end}])
+     end,
+     fun unregister_all/1,
+     fun(_) ->
+             fun() ->
+                     ?assertMatch(#{fixture_port := 8080, logger_backend := fixture},
+                                  logjam_probe:hello()),
+                     S = logjam_probe:snapshot(),
+                     ?assertEqual(#{backend => fx, mode => sync, queue_len => 3, switches => 0,
+                                    written => 0, dropped => 0, kills => 0},
+                                  maps:get(logger, S)),
+                     ?assertEqual(#{mode => bounded, busy => 2, queued => 5}, maps:get(pool, S)),
+                     ?assertEqual(4, maps:get(connections, S)),
+                     ?assertMatch(#{logger := #{backend := fx}, pool := #{busy := 2}},
+                                  logjam_probe:diagnose(1, 2000))
+             end
+     end}.
+
+%% Sources that crash or answer nonsense read as undefined/0; the replies still come.
+failing_sources_test_() ->
+    {setup,
+     fun() ->
+             register_all([{logger, fun() -> error(boom) end},
+                           {pool, fun() -> exit(noproc) end},
+                           {connections, fun() -> -3 end},
+                           {fixture_port, fun() -> throw(not_yet) end},
+                           {logger_backend, fun() -> <<"otp">> end}])
+     end,
+     fun unregister_all/1,
+     fun(_) ->
+             fun() ->
+                     ?assertMatch(#{fixture_port := undefined, logger_backend := otp},
+                                  logjam_probe:hello()),
+                     ?assertMatch(#{logger := #{backend := otp},
+                                    pool := #{mode := undefined, busy := 0, queued := 0},
+                                    connections := 0}, logjam_probe:snapshot())
+             end
+     end}.
+
+unknown_source_is_refused_test() ->
+    ?assertError(badarg, logjam_probe:register_source(workers, fun() -> 1 end)),
+    ?assertError(badarg, logjam_probe:register_source(pool, fun(_) -> 1 end)).
 
 %%====================================================================
 %% snapshot is O(1): it never walks the processes
@@ -113,7 +195,6 @@ snapshot_is_o1_test_() ->
 %% An OTP logger_std_h file handler: the probe reads the mode from logger_olp's
 %% persistent_term key and the queue from the handler's registered process.
 otp_handler_test_() ->
-    bare_only(
     {setup, fun setup_otp_handler/0, fun cleanup_otp_handler/1,
      fun(_) ->
              {inorder,
@@ -144,13 +225,12 @@ otp_handler_test_() ->
                             kill_all([Logger])
                         end
                 end}]}
-     end}).
+     end}.
 
 %% A lager-shaped node: a process registered as lager_event and lager_config's flag (the
 %% Debian lager 3.9.2 lager_config module, used as lager itself uses it).
 lager_sink_test_() ->
-    case code:which(lager_config) =/= non_existing andalso whereis(lager_event) =:= undefined
-        andalso not fixture_loaded() of
+    case code:which(lager_config) =/= non_existing andalso whereis(lager_event) =:= undefined of
         false ->
             [];  % lager is not installed, or a real logger runs here: nothing to fake
         true ->
@@ -329,15 +409,13 @@ idle() ->
 %% Helpers
 %%====================================================================
 
-fixture_loaded() ->
-    lists:keymember(fixture, 1, application:loaded_applications()).
+register_all(Sources) ->
+    [ok = logjam_probe:register_source(Name, Fun) || {Name, Fun} <- Sources],
+    [Name || {Name, _} <- Sources].
 
-%% Logger-detection tests need a node without the fixture (which configures its own logger).
-bare_only(Tests) ->
-    case fixture_loaded() of
-        false -> Tests;
-        true -> []
-    end.
+unregister_all(Names) ->
+    [ok = logjam_probe:unregister_source(Name) || Name <- Names],
+    ok.
 
 spawn_many(N, Fun) ->
     [spawn(?MODULE, Fun, []) || _ <- lists:seq(1, N)].

@@ -1,12 +1,15 @@
 %% @doc logjam_probe - the Erlang side of the C/Erlang boundary.
 %%
-%% logjam's harness (a C node, libei) loads this one module into the target node and calls
-%% it by rpc, so every call runs in a fresh process. It exists so that the harness can watch
-%% a node the way the incident's author did by hand (`erlang:memory()', `process_count',
-%% `i()', `process_info(Pid, current_stacktrace)') without shipping anything else: it
-%% depends on nothing but kernel/stdlib, works on a bare node, a lager node or an OTP
-%% logger node, and calls fixture functions (`fx_log', `fx_pool', `fx_listener') only
-%% after checking that they are loaded and exported.
+%% logjam's harness (a C node, libei) puts this application's ebin on the target node's code
+%% path and calls it by rpc, so every call runs in a fresh process. It exists so that the
+%% harness can watch a node the way the incident's author did by hand (`erlang:memory()',
+%% `process_count', `i()', `process_info(Pid, current_stacktrace)') without shipping
+%% anything else: it depends on nothing but kernel/stdlib, knows no other application, and
+%% works on a bare node, a lager node or an OTP logger node.
+%%
+%% An application that counts more than a bare node shows (its logger's switches, its
+%% pool, its connections, its HTTP port) publishes those numbers with `register_source/2'
+%% at boot; logjam's fixture does so in fx_app. A missing source reads as `undefined'/0.
 %%
 %% Every reply is a map with atom keys whose values are only maps, lists, binaries, atoms
 %% and integers (pids are rendered as <<"<0.1.0>">>), because the harness turns it into
@@ -36,6 +39,9 @@
 
 %% API
 -export([hello/0, snapshot/0, diagnose/1, diagnose/2]).
+%% Sources: what an application publishes for the replies
+-export([register_source/2, unregister_source/1]).
+-export_type([source_name/0]).
 
 -define(PROBE_VERSION, <<"1">>).
 -define(DEFAULT_BUDGET_MS, 2000).
@@ -49,6 +55,17 @@
                        {io, execute_request, 3}, {erpc, call, 5}]).
 %% logger_h_common based handlers: their process is registered as <Module>_<Id>.
 -define(OTP_HANDLER_MODS, [logger_std_h, logger_disk_log_h]).
+%% One persistent_term key per source: read in O(1) without copying on every snapshot, and
+%% registering a new name never triggers the global GC that replacing a key does.
+-define(SOURCE_KEY(Name), {?MODULE, source, Name}).
+-define(IS_SOURCE(Name), (Name =:= logger orelse Name =:= pool orelse
+                          Name =:= connections orelse Name =:= fixture_port orelse
+                          Name =:= logger_backend)).
+
+%% The key a source's answer is reported under: `logger' (a logger map, see logger_map()),
+%% `pool' (#{mode, busy, queued}), `connections' (an integer), `fixture_port' (hello's HTTP
+%% port), `logger_backend' (the backend the application is configured for, an atom).
+-type source_name() :: logger | pool | connections | fixture_port | logger_backend.
 
 -type mode() :: async | sync | drop | flush | killed | undefined.
 -type logger_map() :: #{backend := atom(), mode := mode(), queue_len := non_neg_integer(),
@@ -78,16 +95,18 @@
 %% API
 %%====================================================================
 
-%% @doc Who the node is: OTP release, the fixture's HTTP port (undefined until its listener
-%% is up; the harness polls until it is an integer), the logger backend, probe version.
+%% @doc Who the node is: OTP release, the fixture's HTTP port (the `fixture_port' source;
+%% undefined until its listener is up, and the harness polls until it is an integer), the
+%% logger backend (the `logger_backend' source, else lager if `lager_event' is registered,
+%% else otp), probe version.
 -spec hello() -> #{otp_release := binary(), fixture_port := integer() | undefined,
                    logger_backend := atom(), probe_version := binary(), node := atom()}.
 hello() ->
-    Port = case application:get_env(fixture, http_port) of
-               {ok, P} when is_integer(P) -> P;
+    Port = case source(fixture_port) of
+               P when is_integer(P) -> P;
                _ -> undefined
            end,
-    Backend = case fixture_backend() of
+    Backend = case configured_backend() of
                   undefined ->
                       case whereis(lager_event) of
                           undefined -> otp;
@@ -102,7 +121,7 @@ hello() ->
       node => node()}.
 
 %% @doc One sample of the node. O(1) in the number of processes (see the module doc); each
-%% source (logger, pool, listener) is wrapped so that a missing or dying one yields
+%% source (logger, pool, connections) is wrapped so that a missing or dying one yields
 %% `undefined'/0 and never a failed snapshot.
 -spec snapshot() -> #{t_ms := integer(), process_count := non_neg_integer(),
                       process_limit := pos_integer(),
@@ -173,20 +192,55 @@ diagnose(TopN, BudgetMs) when is_integer(TopN), TopN >= 0,
     end.
 
 %%====================================================================
-%% Logger, pool, listener (snapshot sources)
+%% Sources
 %%====================================================================
 
-%% The logger map. In a fixture node fx_log:stats() answers for whichever backend the
-%% fixture runs (it may count what a bare logger cannot, e.g. switches); when it is absent,
-%% fails or has no backend yet, the probe reads the logger itself: the backend the fixture
-%% is configured for, else lager if `lager_event' is registered, else OTP's logger.
+%% @doc Publish Fun as the source of Name's value in the replies: the probe calls Fun()
+%% (in the rpc's process, so it must be cheap - snapshot/0 stays O(1) only if every source
+%% is) and treats an exception or a value of the wrong shape as `undefined'/0. Registering
+%% the same fun again is free; prefer an external fun (`fun M:F/0'), which survives a
+%% reload of the registering module. Raises badarg for an unknown Name.
+-spec register_source(Name, Fun) -> ok when
+      Name :: source_name(), Fun :: fun(() -> term()).
+register_source(Name, Fun) when ?IS_SOURCE(Name), is_function(Fun, 0) ->
+    persistent_term:put(?SOURCE_KEY(Name), Fun);
+register_source(Name, Fun) ->
+    erlang:error(badarg, [Name, Fun]).
+
+%% @doc Forget Name's source; its key reads as `undefined'/0 again. COST: erasing a
+%% persistent_term makes every process on the node scan its heap (a global GC); call it at
+%% shutdown or in tests, never in a loop.
+-spec unregister_source(source_name()) -> ok.
+unregister_source(Name) when ?IS_SOURCE(Name) ->
+    _ = persistent_term:erase(?SOURCE_KEY(Name)),
+    ok.
+
+%% Name's registered answer; `undefined' when none is registered or it fails.
+source(Name) ->
+    case persistent_term:get(?SOURCE_KEY(Name), undefined) of
+        undefined -> undefined;
+        Fun ->
+            try Fun()
+            catch _:_ -> undefined
+            end
+    end.
+
+%%====================================================================
+%% Logger, pool, connections (snapshot sources)
+%%====================================================================
+
+%% The logger map. In a fixture node the `logger' source (fx_log:stats/0) answers for
+%% whichever backend the fixture runs (it may count what a bare logger cannot, e.g.
+%% switches); when it is absent, fails or has no backend yet, the probe reads the logger
+%% itself: the configured backend (the `logger_backend' source), else lager if
+%% `lager_event' is registered, else OTP's logger.
 -spec logger_stats() -> logger_map().
 logger_stats() ->
-    case fixture_logger() of
+    case registered_logger() of
         #{backend := B} = M when B =/= undefined ->
             M;
         _ ->
-            case fixture_backend() of
+            case configured_backend() of
                 lager -> lager_logger();
                 otp -> otp_logger();
                 _ ->
@@ -197,10 +251,10 @@ logger_stats() ->
             end
     end.
 
-%% fx_log:stats() returns the logger map itself; normalized so that a missing or odd key
-%% cannot reach the harness. `undefined' when the fixture is not there.
-fixture_logger() ->
-    case call_fixture(fx_log, stats) of
+%% The `logger' source returns the logger map itself; normalized so that a missing or odd
+%% key cannot reach the harness. `undefined' when there is no such source.
+registered_logger() ->
+    case source(logger) of
         M when is_map(M) -> normalize_logger(M);
         _ -> undefined
     end.
@@ -280,7 +334,7 @@ handler_reg_name(Module, Id) ->
     end.
 
 pool_stats() ->
-    Stats = case call_fixture(fx_pool, stats) of
+    Stats = case source(pool) of
                 M when is_map(M) -> M;
                 _ -> #{}
             end,
@@ -289,31 +343,14 @@ pool_stats() ->
       queued => count(maps:get(queued, Stats, 0))}.
 
 connections() ->
-    count(call_fixture(fx_listener, connections)).
+    count(source(connections)).
 
-%% The fixture's own setting, when the fixture application is loaded: fixture | lager | otp.
-fixture_backend() ->
-    case application:get_env(fixture, logger_backend) of
-        {ok, B} when is_atom(B) -> B;
+%% The registered application's own setting (the fixture's: fixture | lager | otp).
+configured_backend() ->
+    case source(logger_backend) of
+        B when is_atom(B) -> B;
         _ -> undefined
     end.
-
-%% Call Mod:Fun() only if it is there; any failure is `undefined'. code:ensure_loaded is
-%% only tried when the fixture application is loaded: on a bare node it would search the
-%% code path on every snapshot.
-call_fixture(Mod, Fun) ->
-    try
-        Loaded = erlang:module_loaded(Mod) orelse
-                     (fixture_loaded() andalso code:ensure_loaded(Mod) =:= {module, Mod}),
-        case Loaded andalso erlang:function_exported(Mod, Fun, 0) of
-            true -> Mod:Fun();
-            false -> undefined
-        end
-    catch _:_ -> undefined
-    end.
-
-fixture_loaded() ->
-    lists:keymember(fixture, 1, application:loaded_applications()).
 
 normalize_logger(M) ->
     #{backend => atom_or_undefined(maps:get(backend, M, undefined)),
