@@ -33,7 +33,7 @@ ERL_SRC     := $(wildcard erlang_fixture/src/*.erl)
 ERL_BEAM    := $(ERL_SRC:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam)
 ERL_TEST    := $(wildcard erlang_fixture/test/*.erl)
 ERL_TBEAM   := $(ERL_TEST:erlang_fixture/test/%.erl=build/eunit/%.beam)
-ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include
+ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include -pa erlang_fixture/ebin
 
 .PHONY: all deps run check unit eunit e2e bench lint format fuzz install clean
 .DELETE_ON_ERROR:
@@ -71,6 +71,11 @@ build/check_logjam: $(ASAN_OBJ)
 erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p erlang_fixture/ebin
 	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
+
+# A module declaring -behaviour(fx_log_backend) is checked against its callbacks: compile
+# the behaviour first.
+LOG_BACKENDS := $(shell grep -l '^-behaviour(fx_log_backend)' erlang_fixture/src/*.erl)
+$(LOG_BACKENDS:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam): erlang_fixture/ebin/fx_log_backend.beam
 
 erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 	@mkdir -p erlang_fixture/ebin

@@ -526,7 +526,10 @@ START_TEST(test_scenario_otp_qlen_order)
     load_bad("[logger]\nbackend = otp\nsync_mode_qlen = 300\n",
              "t.ini:3: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
              "got 300, 200, 1000");
-    load_bad("[logger]\nflush_qlen = 100\n", "t.ini:2: [logger] OTP logger needs");
+    load_bad("[logger]\nbackend = otp\nflush_qlen = 100\n", "t.ini:3: [logger] OTP logger needs");
+    /* a backend's rules hold only when it is the backend: the fixture reads no OTP queue */
+    load_ok("[logger]\nflush_qlen = 100\n");
+    load_ok("[logger]\nbackend = otp\nasync_threshold = 20\nasync_threshold_window = 25\n");
     load_bad("[logger]\ndrop_mode_qlen = 1\n",
              "t.ini:2: bad value '1' for [logger] drop_mode_qlen: expected an integer >= 2");
     load_ok("[logger]\nsync_mode_qlen = 200\ndrop_mode_qlen = 200\nflush_qlen = 200\n");
