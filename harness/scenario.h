@@ -92,6 +92,8 @@ struct scenario {
     enum pool_mode pool_mode;
     unsigned pool_size; /* bounded: long-lived workers */
     unsigned acceptors; /* listener acceptor processes */
+    int64_t
+        max_connections; /* live connections the listener holds; SCENARIO_UNDEFINED = infinity */
 
     /* [logger] */
     enum logger_backend backend;

@@ -71,6 +71,10 @@ const struct key scenario_keys[] = {
      .erl = "pool_size"},
     {"pool", "acceptors", K_UINT, OFF(acceptors), "16", "listener acceptors (1..1024)", 1, 1024,
      .erl = "acceptors"},
+    {"pool", "max_connections", K_INT_INF, OFF(max_connections), "infinity",
+     "live connections the listener holds; more wait in the backlog (ranch 0.8: 1024); "
+     "infinity = no cap",
+     1, 0, .erl = "max_connections"},
 
     {"logger", "backend", K_ENUM, OFF(backend), "fixture", "fixture, lager or otp", 0, 0,
      .names = backend_name_at, .erl = "logger_backend"},

@@ -15,7 +15,7 @@
 %% from harness/scenario_keys.c; test data here, the node itself has no defaults).
 test_env() ->
     [{listen_ip, {127, 0, 0, 1}}, {listen_port, 0}, {log_file, "fixture.log"},
-     {acceptors, 16}, {pool_mode, spawn}, {pool_size, 100},
+     {acceptors, 16}, {max_connections, infinity}, {pool_mode, spawn}, {pool_size, 100},
      {logger_backend, fixture}, {log_level, info},
      {async_threshold, 20}, {async_threshold_window, undefined},
      {killer_hwm, undefined}, {killer_reinstall_after, 5000},

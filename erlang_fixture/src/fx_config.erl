@@ -23,7 +23,7 @@
 %% The keys the fixture reads. There are no defaults on this side: the harness writes every
 %% key into the node's sys.config from its key table (harness/scenario_keys.c), so a key
 %% missing here is a harness bug or a hand-made config, and the node refuses to start.
--define(KEYS, [listen_ip, listen_port, log_file, acceptors, pool_mode, pool_size,
+-define(KEYS, [listen_ip, listen_port, log_file, acceptors, max_connections, pool_mode, pool_size,
                logger_backend, log_level, async_threshold, async_threshold_window,
                killer_hwm, killer_reinstall_after, error_logger_redirect, error_logger_hwm,
                write_cost_us, sync_mode_qlen, drop_mode_qlen, flush_qlen,
@@ -95,6 +95,8 @@ check(listen_ip, V) ->
     bad(listen_ip, V, "must be a loopback IPv4 address tuple, e.g. {127,0,0,1}");
 check(listen_port, V) -> int_range(listen_port, V, 0, 65535);
 check(acceptors, V) -> int_range(acceptors, V, 1, 1024);
+check(max_connections, infinity) -> ok;
+check(max_connections, V) -> int_range(max_connections, V, 1, 1 bsl 59);
 check(pool_mode, V) -> one_of(pool_mode, V, [spawn, bounded]);
 check(pool_size, V) -> int_range(pool_size, V, 1, 1000000);
 check(logger_backend, V) -> one_of(logger_backend, V, [fixture, lager, otp]);
