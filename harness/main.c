@@ -1,8 +1,9 @@
-/* main.c -- the command line: which command (run, check, serve, load, sweep, keys), --help,
+/* main.c -- the command line: which command (run, check, serve, load, sweep, limit, keys), --help,
  * --version. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_limit.h"
 #include "cmd_load.h"
 #include "cmd_run.h"
 #include "cmd_sweep.h"
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "load") == 0)
         return cmd_load(argc - 1, argv + 1);
+    if (strcmp(cmd, "limit") == 0)
+        return cmd_limit(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0 || strcmp(cmd, "serve") == 0)

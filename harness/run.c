@@ -64,10 +64,10 @@ struct run_ctx {
     struct results res;
     char out_dir[1024];
     char error[LJ_ERR_LEN];
-    bool capped, interrupted, failed, aborted;
+    bool capped, interrupted, failed, aborted, stopped_early;
     int interrupts_seen;
     uint64_t load_started_at; /* now_us() when the load began; 0 before */
-    uint64_t next_abort_check;
+    uint64_t next_abort_check, next_early_check;
     uint64_t t0;
     uint64_t mem_limit;
     uint64_t last_progress;
@@ -136,6 +136,37 @@ static bool abort_gate_failed(struct run_ctx *c)
     return lost;
 }
 
+/* run_opts.early_stop: the load's samples of the last window (and one before) against
+ * limit_mode_early_stop. Checked once per sample interval. */
+static bool failed_beyond_doubt(struct run_ctx *c)
+{
+    const struct limit_mode_stop *st = c->o->early_stop;
+    uint64_t now = now_us(), window_us = (uint64_t)((st->window_s > 0 ? st->window_s : 5) * 1e6);
+    if (!c->load_started_at || now < c->next_early_check)
+        return false;
+    c->next_early_check = now + c->sc->sample_interval_us;
+    struct results tmp = {0};
+    tmp.series = sampler_hold(c->smp, &tmp.missed);
+    results_finish(&tmp);
+    size_t n = series_count(tmp.series), first = n, k = 0;
+    const struct sample *last = series_last(tmp.series);
+    while (last && first > 0 && series_at(tmp.series, first - 1)->phase == PHASE_LOAD &&
+           series_at(tmp.series, first - 1)->at_us + window_us + c->sc->sample_interval_us >=
+               last->at_us)
+        first--;
+    struct sample *recent = n > first ? malloc((n - first) * sizeof *recent) : NULL;
+    for (size_t i = first; recent && i < n; i++)
+        recent[k++] = *series_at(tmp.series, i);
+    enum limit_mode m = limit_mode_early_stop(st, tmp.baseline_processes, recent, k);
+    if (m != LIMIT_MODE_NONE)
+        lj_err(c->error, "stopped early at %.1f s: %s (processes %lld, baseline %lld, logger sync)",
+               (double)since_start(c) / 1e6, limit_mode_name(m), (long long)last->process_count,
+               (long long)tmp.baseline_processes);
+    free(recent);
+    sampler_release(c->smp);
+    return m != LIMIT_MODE_NONE;
+}
+
 /* The safety cap: node memory past run.node_memory_limit kills the node (after a diagnosis). */
 static bool over_memory_cap(struct run_ctx *c, const struct sample *last)
 {
@@ -180,6 +211,10 @@ static bool tick(struct run_ctx *c, const char *phase)
     diag_trigger(c->diag, have ? &last : NULL, since_start(c));
     if (abort_gate_failed(c)) {
         c->aborted = true;
+        return false;
+    }
+    if (c->o->early_stop && failed_beyond_doubt(c)) {
+        c->aborted = c->stopped_early = true;
         return false;
     }
     diag_keepalive(c->diag);
@@ -291,6 +326,7 @@ static const char *verdict_of(struct run_ctx *c, const struct gate_result *gr, i
         *code = LJ_EXIT_GATE;
         return "capped";
     }
+    gates_ok = gates_ok && !c->stopped_early; /* whatever the gates say on what was left */
     *code = gates_ok ? LJ_EXIT_PASS : LJ_EXIT_GATE;
     return gates_ok ? "pass" : "fail";
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "limit_mode.h"
 #include "scenario.h"
 
 #define RUN_STOP_GRACE_MS 3000 /* init:stop, then SIGKILL */
@@ -24,6 +25,9 @@ struct run_opts {
     bool progress;             /* live progress line on stderr */
     bool color;
     bool quiet; /* no summary on stdout in text format */
+    /* Stop the load once limit_mode_early_stop says the run has failed beyond doubt (a
+     * pile-up): the verdict is then "fail" and the error says why. NULL: never (logjam limit). */
+    const struct limit_mode_stop *early_stop;
 };
 
 /* Run one scenario from start to verdict; returns the exit code (docs/DESIGN.md's table).

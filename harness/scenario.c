@@ -27,9 +27,19 @@
 #define WHERE_LEN (SCENARIO_PATH_LEN + 64)
 #define LONG_VALUE_MARK "\x01"
 
-enum { SEC_RUN, SEC_LOAD, SEC_POOL, SEC_LOGGER, SEC_GATES, SEC_INCLUDE, SEC_SWEEP, NSECTIONS };
-static const char *const section_names[] = {"run",   "load",    "pool",  "logger",
-                                            "gates", "include", "sweep", NULL};
+enum {
+    SEC_RUN,
+    SEC_LOAD,
+    SEC_POOL,
+    SEC_LOGGER,
+    SEC_GATES,
+    SEC_INCLUDE,
+    SEC_SWEEP,
+    SEC_LIMIT,
+    NSECTIONS
+};
+static const char *const section_names[] = {"run",     "load",  "pool",  "logger", "gates",
+                                            "include", "sweep", "limit", NULL};
 
 /* State of one scenario_load: where each key was last set, for cross-key errors. */
 struct loader {
@@ -86,7 +96,8 @@ static void unknown_section(const char *name, char *msg)
         lj_err(msg, "unknown section [%.64s] (did you mean [%s]?)", name, s);
     else
         lj_err(msg,
-               "unknown section [%.64s] (sections: [run] [load] [pool] [logger] [gates] [sweep])",
+               "unknown section [%.64s] (sections: [run] [load] [pool] [logger] [gates] [sweep] "
+               "[limit])",
                name);
 }
 
@@ -812,6 +823,15 @@ static int validate(const struct loader *ld, const struct scenario *sc, char *er
     if (sc->threads > sc->connections) {
         lj_err(err, "%s: [load] threads %u is more than connections %u",
                BLAME("load.threads", "load.connections"), sc->threads, sc->connections);
+        return -1;
+    }
+    if (sc->limit_to > 0 && sc->limit_to <= sc->limit_from) {
+        lj_err(err, "%s: [limit] to must be above from", BLAME("limit.to", "limit.from"));
+        return -1;
+    }
+    if (sc->limit_headroom > 0 && sc->rate <= 0) {
+        lj_err(err, "%s: [limit] headroom is a multiple of [load] rate: set a rate, or use min",
+               BLAME("limit.headroom", "load.rate"));
         return -1;
     }
     return 0;

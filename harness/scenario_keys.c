@@ -11,6 +11,13 @@ static const char *const pool_names[] = {"spawn", "bounded", NULL};
 static const char *const level_names[] = {"debug",    "info",  "notice",    "warning", "error",
                                           "critical", "alert", "emergency", "none",    NULL};
 
+static const char *const axis_names[] = {"load.rate", "load.connections", NULL};
+
+static const char *axis_name_at(unsigned i)
+{
+    return i < LIMIT_AXIS_COUNT ? axis_names[i] : NULL;
+}
+
 static const char *pool_name_at(unsigned i)
 {
     return i <= POOL_BOUNDED ? pool_names[i] : NULL;
@@ -117,6 +124,22 @@ const struct key scenario_keys[] = {
      "OTP logger; infinity = never restart", 0, 0, .erl = "overload_kill_restart_after"},
     {"logger", "sys_config", K_PATH, OFF(sys_config), "",
      "your own sys.config (relative to the scenario file)", 0, 0, .erl = NULL},
+
+    {"limit", "axis", K_ENUM, OFF(limit_axis), "load.rate",
+     "logjam limit: the key searched, load.rate or load.connections", 0, 0, .names = axis_name_at,
+     .erl = NULL},
+    {"limit", "from", K_RATE, OFF(limit_from), "0",
+     "logjam limit: first value tried; 0 = a quarter of the scenario's own", 0, 0, .erl = NULL},
+    {"limit", "to", K_RATE, OFF(limit_to), "0", "logjam limit: highest value tried; 0 = no cap", 0,
+     0, .erl = NULL},
+    {"limit", "precision", K_PERCENT, OFF(limit_precision), "10%",
+     "logjam limit: final bracket width, (fail - pass) / pass (0.1%..100%)", 0, 0, .erl = NULL},
+    {"limit", "trial", K_DURATION, OFF(limit_trial_us), "10s",
+     "logjam limit: load phase of a search trial (confirmations: run.duration)", 1, 0, .erl = NULL},
+    {"limit", "min", K_RATE, OFF(limit_min), "0",
+     "logjam limit gate: the knee at least this (axis units); 0 = none", 0, 0, .erl = NULL},
+    {"limit", "headroom", K_FACTOR, OFF(limit_headroom), "0",
+     "logjam limit gate: the knee at least this x load.rate (2x); 0 = none", 0, 0, .erl = NULL},
 };
 const size_t scenario_nkeys = sizeof scenario_keys / sizeof scenario_keys[0];
 _Static_assert(sizeof scenario_keys / sizeof scenario_keys[0] <= SCENARIO_NKEYS_MAX,

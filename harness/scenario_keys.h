@@ -27,6 +27,8 @@ enum key_type {
     K_PATH,      /* char[SCENARIO_PATH_LEN], an existing readable file, stored absolute */
     K_TRIGGER,   /* char[128]: peak | never | METRIC OP VALUE; not sent */
     K_MS_INF,    /* int64_t ms, or SCENARIO_UNDEFINED for `infinity`; Erlang: same */
+    K_PERCENT,   /* double fraction, written "10%", > 0; not sent */
+    K_FACTOR,    /* double >= 0, written "2x" (or "2"); not sent */
 };
 
 /* One scenario key: the parser, --set, `logjam keys`, the JSON settings block and the

@@ -106,6 +106,12 @@ static void expectation(const struct key *k, char *buf, size_t len)
     case K_MS_INF:
         snprintf(buf, len, "a duration in whole milliseconds, or infinity");
         break;
+    case K_PERCENT:
+        snprintf(buf, len, "a percentage from 0.1%% to 100%%, like 10%%");
+        break;
+    case K_FACTOR:
+        snprintf(buf, len, "a factor like 2x");
+        break;
     }
 }
 
@@ -366,12 +372,37 @@ static enum verdict set_ms_inf(struct slot *s)
     return V_OK;
 }
 
+static enum verdict set_percent(struct slot *s)
+{
+    double d;
+    if (units_parse_percent(s->val, &d) != 0 || d < 0.001)
+        return V_BAD;
+    *(double *)s->p = d;
+    return V_OK;
+}
+
+/* "2x" or "2": a decimal, an optional x. */
+static enum verdict set_factor(struct slot *s)
+{
+    char *end;
+    double d = strtod(s->val, &end);
+    if (end == s->val)
+        return V_BAD;
+    if (*end == 'x')
+        end++;
+    if (*end || !(d >= 0) || d > 1e6)
+        return V_BAD;
+    *(double *)s->p = d;
+    return V_OK;
+}
+
 static enum verdict (*const setters[])(struct slot *) = {
     [K_DURATION] = set_duration, [K_SIZE] = set_size,       [K_RATE] = set_rate,
     [K_UINT] = set_uint,         [K_INT] = set_int,         [K_INT_UNDEF] = set_int,
     [K_INT_INF] = set_int,       [K_BOOL] = set_bool,       [K_ENUM] = set_enum,
     [K_STAGES] = set_stages,     [K_REQUEST] = set_request, [K_PATH] = set_path,
-    [K_TRIGGER] = set_trigger,   [K_MS_INF] = set_ms_inf,
+    [K_TRIGGER] = set_trigger,   [K_MS_INF] = set_ms_inf,   [K_PERCENT] = set_percent,
+    [K_FACTOR] = set_factor,
 };
 
 int scenario_set_value(struct scenario *sc, const struct key *k, const char *value, const char *dir,
@@ -460,6 +491,12 @@ void scenario_format_value(const struct scenario *sc, const struct key *k, char 
             units_format_duration((uint64_t)v * 1000u, buf, len);
         break;
     }
+    case K_PERCENT:
+        snprintf(buf, len, "%g%%", *(const double *)(const void *)p * 100);
+        break;
+    case K_FACTOR:
+        snprintf(buf, len, "%gx", *(const double *)(const void *)p);
+        break;
     }
 }
 

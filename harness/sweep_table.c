@@ -372,8 +372,7 @@ static json_t *num_or_null(double v)
     return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
-/* The numbers of one run or row into o. */
-static void result_json(json_t *o, const struct sweep_result *r)
+void sweep_result_json(json_t *o, const struct sweep_result *r)
 {
     json_object_set_new(o, "ran", json_boolean(r->ran));
     json_object_set_new(o, "exit_code", json_integer(r->exit_code));
@@ -413,7 +412,7 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
         json_object_set_new(o, "index", json_integer(r->index));
         json_object_set_new(o, "variant", json_string(r->label));
         json_object_set_new(o, "dir", json_string(r->dir));
-        result_json(o, r);
+        sweep_result_json(o, r);
         json_object_set_new(o, "peak_processes_min", num_or_null(r->peak_processes_min));
         json_object_set_new(o, "peak_processes_max", num_or_null(r->peak_processes_max));
         json_object_set_new(o, "repeats", json_integer(r->nruns));
@@ -429,7 +428,7 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
             json_object_set_new(ro, "run", json_integer(k + 1));
             json_object_set_new(ro, "dir", json_string(run->dir));
             json_object_set_new(ro, "summary", json_string(summary));
-            result_json(ro, run);
+            sweep_result_json(ro, run);
             json_array_append_new(runs, ro);
         }
         json_object_set_new(o, "runs", runs);

@@ -68,6 +68,10 @@ void sweep_aggregate(struct sweep_result *row, const struct sweep_result *runs, 
 /* Fill res from a summary.json (jansson). Returns 0, or -1 with err (res->ran false). */
 int sweep_result_read(struct sweep_result *res, const char *summary_path, char *err);
 
+/* The numbers of one run or row (verdict, error, peak processes, memory, sync share, p99,
+ * recovery...) as keys of o; NAN as null. */
+void sweep_result_json(json_t *o, const struct sweep_result *r);
+
 /* Sort rows (stable: ties and the scenario order keep the index order; missing values last). */
 void sweep_sort_results(struct sweep_result *rows, size_t n, enum sweep_sort by);
 

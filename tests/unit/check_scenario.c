@@ -536,6 +536,29 @@ START_TEST(test_scenario_max_connections)
 }
 END_TEST
 
+START_TEST(test_scenario_limit_section)
+{
+    load_ok("[load]\nrate = 3000/s\n[limit]\naxis = load.connections\nfrom = 100\nto = 4000\n"
+            "precision = 5%\ntrial = 8s\nmin = 6000/s\nheadroom = 2x\n");
+    ck_assert_int_eq(sc.limit_axis, LIMIT_AXIS_CONNECTIONS);
+    ck_assert(sc.limit_from == 100 && sc.limit_to == 4000 && sc.limit_min == 6000);
+    ck_assert(fabs(sc.limit_precision - 0.05) < 1e-12 && sc.limit_headroom == 2);
+    ck_assert_uint_eq(sc.limit_trial_us, 8000000);
+    load_ok("[load]\nrate = 10/s\n[limit]\nheadroom = 1.5\n");
+    load_bad("[limit]\naxis = load.rat\n",
+             "t.ini:2: bad value 'load.rat' for [limit] axis: expected one of load.rate "
+             "load.connections (did you mean 'load.rate'?)");
+    load_bad("[limit]\nprecision = 0%\n", "t.ini:2: bad value '0%' for [limit] precision");
+    load_bad("[limit]\nprecision = 10\n", "t.ini:2: bad value '10' for [limit] precision");
+    load_bad("[limit]\nheadroom = two\n", "t.ini:2: bad value 'two' for [limit] headroom");
+    load_bad("[limit]\nheadroom = 2y\n", "t.ini:2: bad value '2y' for [limit] headroom");
+    load_bad("[limit]\nheadroom = 2x\n",
+             "t.ini:2: [limit] headroom is a multiple of [load] rate: set a rate, or use min");
+    load_bad("[limit]\nfrom = 500\nto = 400\n", "t.ini:3: [limit] to must be above from");
+    load_bad("[limt]\nmin = 1\n", "t.ini:1: unknown section [limt] (did you mean [limit]?)");
+}
+END_TEST
+
 START_TEST(test_scenario_otp_qlen_order)
 {
     load_bad("[logger]\nbackend = otp\nsync_mode_qlen = 300\n",
@@ -844,6 +867,8 @@ START_TEST(test_scenario_foreach_round_trip)
                "[gates]\nprocesses = max < 20000\nlatency = p(99.9) < 500ms, abort\n"
                "requests.failed = rate < 1%\nmemory.total = slope < -1MiB/s\n");
     round_trip("[run]\nduration = 1m\n[load]\nstages = 10s:1000/s, 30s:0.25/s, 20s:0/s\n");
+    round_trip("[load]\nrate = 100/s\n[limit]\naxis = load.connections\nfrom = 10\nto = 900\n"
+               "precision = 2.5%\ntrial = 5s\nmin = 700/s\nheadroom = 1.5x\n");
 }
 END_TEST
 
@@ -853,7 +878,9 @@ START_TEST(test_scenario_foreach_reports_every_key_formatted)
     memset(&t, 0, sizeof t);
     scenario_defaults(&sc);
     scenario_foreach(&sc, append_kv, &t);
-    ck_assert_uint_eq(t.count, 39);
+    ck_assert_uint_eq(t.count, 46);
+    ck_assert_ptr_nonnull(strstr(t.buf, "precision = 10%\n"));
+    ck_assert_ptr_nonnull(strstr(t.buf, "headroom = 0x\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "max_connections = infinity\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "sample_interval = 250ms\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "async_threshold_window = undefined\n"));
@@ -1000,6 +1027,7 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_window_larger_than_threshold_names_line);
     tcase_add_test(tc, test_scenario_otp_qlen_order);
     tcase_add_test(tc, test_scenario_max_connections);
+    tcase_add_test(tc, test_scenario_limit_section);
     tcase_add_test(tc, test_scenario_backend_invalid_combinations);
     tcase_add_test(tc, test_scenario_stages_exclude_rate_and_ramp);
     tcase_add_test(tc, test_scenario_ramp_not_longer_than_duration);

@@ -1,0 +1,321 @@
+/* limit_report.c -- what a capacity search found: the trial table and the knee on a terminal,
+ * limit.json, limit.csv, the HTML page and JUnit. */
+#include "limit_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "html.h"
+#include "report.h"
+#include "units.h"
+#include "util.h"
+
+char *limit_report_value(const struct scenario *sc, double v, char *buf, size_t len)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.0f%s", v, sc->limit_axis == LIMIT_AXIS_RATE ? "/s" : "");
+    return buf;
+}
+
+#define NCOLS 12
+static const char *const head[NCOLS] = {"#",      "value", "trial", "verdict", "mode", "peak",
+                                        "memory", "p99",   "sync",  "seconds", "cpu",  "dir"};
+
+/* Trial tr's cells as text. */
+static void cells_of(const struct limit_report *rep, const struct limit_trial_run *tr,
+                     char buf[NCOLS][96])
+{
+    snprintf(buf[0], 96, "%u", tr->n);
+    limit_report_value(rep->sc, tr->t.value, buf[1], 96);
+    if (tr->t.length == LIMIT_FULL)
+        snprintf(buf[2], 96, "full %u", tr->t.run);
+    else
+        snprintf(buf[2], 96, "short");
+    snprintf(buf[3], 96, "%s%s", tr->r.ran ? tr->r.verdict : "error",
+             tr->stopped_early ? " (early)" : "");
+    snprintf(buf[4], 96, "%s", tr->passed ? "" : limit_mode_name(tr->mode));
+    units_format_count(tr->r.peak_processes, buf[5], 96);
+    units_format_bytes(tr->r.peak_memory, buf[6], 96);
+    units_format_seconds(tr->r.p99, buf[7], 96);
+    if (isnan(tr->r.sync_share))
+        snprintf(buf[8], 96, "-");
+    else
+        snprintf(buf[8], 96, "%.0f%%", tr->r.sync_share * 100);
+    snprintf(buf[9], 96, "%.1f", tr->seconds);
+    snprintf(buf[10], 96, "%.0f%%%s", tr->cpu_share * 100, tr->generator_bound ? "!" : "");
+    snprintf(buf[11], 96, "%.95s", tr->dir);
+}
+
+/* "between 1200/s and 1320/s (10%)" and friends: the knee in words into buf. */
+static void knee_words(const struct limit_report *rep, char *buf, size_t len)
+{
+    const struct limit_result *r = &rep->res;
+    char lo[32], hi[32];
+    limit_report_value(rep->sc, r->low, lo, sizeof lo);
+    limit_report_value(rep->sc, r->high, hi, sizeof hi);
+    if (r->has_low && r->has_high)
+        snprintf(buf, len, "between %s (passed) and %s (failed), precision %.1f%%", lo, hi,
+                 r->precision * 100);
+    else if (r->has_high)
+        snprintf(buf, len, "below %s (the lowest value tried failed)", hi);
+    else if (r->has_low)
+        snprintf(buf, len, "above %s (nothing tried failed)", lo);
+    else
+        snprintf(buf, len, "unknown (no trial finished)");
+}
+
+void limit_report_text(FILE *f, const struct limit_report *rep)
+{
+    const struct limit_result *r = &rep->res;
+    char buf[NCOLS][96], words[256], a[32];
+    size_t w[NCOLS];
+    for (unsigned c = 0; c < NCOLS; c++)
+        w[c] = strlen(head[c]);
+    for (size_t i = 0; i < rep->ntrials; i++) {
+        cells_of(rep, &rep->trials[i], buf);
+        for (unsigned c = 0; c < NCOLS; c++)
+            w[c] = strlen(buf[c]) > w[c] ? strlen(buf[c]) : w[c];
+    }
+    fprintf(f, "\nlogjam limit  %s%s%s  axis %s\n\n", rep->sc->path, rep->label ? "  " : "",
+            rep->label ? rep->label : "",
+            rep->sc->limit_axis == LIMIT_AXIS_RATE ? "load.rate" : "load.connections");
+    fprintf(f, " ");
+    for (unsigned c = 0; c < NCOLS; c++)
+        fprintf(f, " %-*s", (int)w[c], head[c]);
+    fprintf(f, "\n");
+    for (size_t i = 0; i < rep->ntrials; i++) {
+        cells_of(rep, &rep->trials[i], buf);
+        fprintf(f, " ");
+        for (unsigned c = 0; c < NCOLS; c++)
+            fprintf(f, " %-*s", (int)w[c], buf[c]);
+        fprintf(f, "\n");
+    }
+    knee_words(rep, words, sizeof words);
+    fprintf(f, "\n  knee     %s%s\n", words,
+            rep->interrupted  ? " (interrupted: the bracket so far)"
+            : rep->budget_hit ? " (budget reached: the bracket so far)"
+                              : "");
+    if (r->has_low)
+        fprintf(f, "           %s passed %u of %u full-length runs%s\n",
+                limit_report_value(rep->sc, r->low, a, sizeof a), rep->low_passes, rep->low_runs,
+                r->confirmed ? "" : " (not confirmed)");
+    if (r->has_high)
+        fprintf(f, "           %s failed %u of %u runs: %s\n",
+                limit_report_value(rep->sc, r->high, a, sizeof a),
+                rep->high_runs - rep->high_passes, rep->high_runs, limit_mode_name(r->mode));
+    if (r->inversions)
+        fprintf(f,
+                "  noise    %u run(s) disagreed with their neighbours (a pass at %.0f above a "
+                "failure at %.0f)\n",
+                r->inversions, r->inversion_pass, r->inversion_fail);
+    if (rep->lines_per_request > 0 && r->has_low && rep->sc->limit_axis == LIMIT_AXIS_RATE)
+        fprintf(f, "  logs     %.0f lines/s at %s (%.0f lines per request)\n",
+                r->low * rep->lines_per_request, limit_report_value(rep->sc, r->low, a, sizeof a),
+                rep->lines_per_request);
+    if (rep->has_gate)
+        fprintf(f, "  gate     knee >= %s: %s\n",
+                limit_report_value(rep->sc, rep->gate_threshold, a, sizeof a),
+                rep->gate_ok ? "pass" : "FAIL");
+    if (rep->generator_bound)
+        fprintf(f,
+                "  note     the load generator used more than %.0f%% of a core in a trial "
+                "(cpu column '!'): the knee may be the harness's\n",
+                LIMIT_TRIAL_CPU_BOUND * 100);
+    fprintf(f, "  cost     %zu trials (%u short, %u full), %.0f node-seconds, %.0f s wall\n",
+            rep->ntrials, r->short_trials, r->full_trials, rep->node_s, rep->wall_s);
+}
+
+json_t *limit_report_json(const struct limit_report *rep)
+{
+    const struct limit_result *r = &rep->res;
+    const struct scenario *sc = rep->sc;
+    json_t *root = json_object(), *trials = json_array();
+    if (!root || !trials) {
+        json_decref(root);
+        json_decref(trials);
+        return NULL;
+    }
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "scenario", json_string(sc->path));
+    json_object_set_new(root, "variant", rep->label ? json_string(rep->label) : json_null());
+    json_object_set_new(
+        root, "axis",
+        json_string(sc->limit_axis == LIMIT_AXIS_RATE ? "load.rate" : "load.connections"));
+    json_object_set_new(root, "outcome", json_string(limit_outcome_name(r->outcome)));
+    json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
+    json_object_set_new(root, "interrupted", json_boolean(rep->interrupted));
+    json_object_set_new(root, "budget_reached", json_boolean(rep->budget_hit));
+    json_t *knee = json_object();
+    json_object_set_new(knee, "low", r->has_low ? json_real(r->low) : json_null());
+    json_object_set_new(knee, "high", r->has_high ? json_real(r->high) : json_null());
+    json_object_set_new(knee, "precision",
+                        r->has_low && r->has_high ? json_real(r->precision) : json_null());
+    json_object_set_new(knee, "precision_asked", json_real(sc->limit_precision));
+    json_object_set_new(knee, "confirmed", json_boolean(r->confirmed));
+    json_object_set_new(knee, "low_runs", json_integer(rep->low_runs));
+    json_object_set_new(knee, "low_passes", json_integer(rep->low_passes));
+    json_object_set_new(knee, "high_runs", json_integer(rep->high_runs));
+    json_object_set_new(knee, "high_passes", json_integer(rep->high_passes));
+    json_object_set_new(knee, "mode",
+                        r->has_high ? json_string(limit_mode_name(r->mode)) : json_null());
+    json_object_set_new(knee, "inversions", json_integer(r->inversions));
+    json_object_set_new(knee, "log_lines_per_s",
+                        rep->lines_per_request > 0 && r->has_low &&
+                                sc->limit_axis == LIMIT_AXIS_RATE
+                            ? json_real(r->low * rep->lines_per_request)
+                            : json_null());
+    json_object_set_new(root, "knee", knee);
+    json_object_set_new(root, "gate",
+                        rep->has_gate ? json_pack("{s:f, s:f, s:f, s:b}", "min", sc->limit_min,
+                                                  "headroom", sc->limit_headroom, "threshold",
+                                                  rep->gate_threshold, "ok", rep->gate_ok)
+                                      : json_null());
+    json_object_set_new(
+        root, "scenario_value",
+        json_real(sc->limit_axis == LIMIT_AXIS_RATE ? sc->rate : (double)sc->connections));
+    json_object_set_new(root, "cost",
+                        json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "trials",
+                                  (json_int_t)rep->ntrials, "short", (json_int_t)r->short_trials,
+                                  "full", (json_int_t)r->full_trials, "node_seconds", rep->node_s,
+                                  "wall_seconds", rep->wall_s, "budget_seconds", rep->budget_s));
+    for (size_t i = 0; i < rep->ntrials; i++) {
+        const struct limit_trial_run *tr = &rep->trials[i];
+        json_t *t = json_pack(
+            "{s:I, s:f, s:s, s:s, s:I, s:b, s:s, s:b, s:f, s:f, s:f, s:b, s:s}", "n",
+            (json_int_t)tr->n, "value", tr->t.value, "stage", limit_stage_name(tr->t.stage),
+            "length", tr->t.length == LIMIT_FULL ? "full" : "short", "run", (json_int_t)tr->t.run,
+            "passed", tr->passed, "mode", limit_mode_name(tr->mode), "stopped_early",
+            tr->stopped_early, "seconds", tr->seconds, "harness_cpu", tr->cpu_s,
+            "harness_cpu_share", tr->cpu_share, "generator_bound", tr->generator_bound, "dir",
+            tr->dir);
+        sweep_result_json(t, &tr->r);
+        json_array_append_new(trials, t);
+    }
+    json_object_set_new(root, "trials", trials);
+    return root;
+}
+
+char *limit_report_csv(const struct limit_report *rep)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "n,value,stage,length,run,verdict,mode,stopped_early,peak_processes,peak_memory,"
+               "p99_s,sync_share,not_ok,dropped,seconds,harness_cpu_s,generator_bound,dir\n");
+    for (size_t i = 0; i < rep->ntrials; i++) {
+        const struct limit_trial_run *tr = &rep->trials[i];
+        fprintf(f, "%u,%.0f,%s,%s,%u,%s,%s,%d,%.0f,%.0f,%.6f,%.4f,%.6f,%.0f,%.3f,%.3f,%d,%s\n",
+                tr->n, tr->t.value, limit_stage_name(tr->t.stage),
+                tr->t.length == LIMIT_FULL ? "full" : "short", tr->t.run,
+                tr->r.ran ? tr->r.verdict : "error", tr->passed ? "" : limit_mode_name(tr->mode),
+                tr->stopped_early, tr->r.peak_processes, tr->r.peak_memory, tr->r.p99,
+                tr->r.sync_share, tr->r.not_ok, tr->r.dropped, tr->seconds, tr->cpu_s,
+                tr->generator_bound, tr->dir);
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+int limit_report_junit(const char *path, const struct limit_report *rep, char *err)
+{
+    char *text = NULL, words[256], a[32];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    bool errored = rep->exit_code == LJ_EXIT_HARNESS || rep->exit_code == LJ_EXIT_INTERRUPTED;
+    bool failed = rep->has_gate && !rep->gate_ok && !errored;
+    knee_words(rep, words, sizeof words);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite "
+               "name=\"logjam limit ");
+    chart_escape(f, rep->sc->name);
+    fprintf(f, "\" tests=\"1\" failures=\"%d\" errors=\"%d\">\n", failed, errored);
+    fprintf(f, "    <testcase classname=\"logjam.limit\" name=\"knee >= %s\">",
+            limit_report_value(rep->sc, rep->has_gate ? rep->gate_threshold : NAN, a, sizeof a));
+    if (errored || failed) {
+        fprintf(f, "\n      <%s message=\"knee ", errored ? "error" : "failure");
+        chart_escape(f, words);
+        fprintf(f, "\"/>\n    ");
+    }
+    fprintf(f, "</testcase>\n  </testsuite>\n</testsuites>\n");
+    if (fclose(f) != 0) {
+        free(text);
+        lj_err(err, "out of memory");
+        return -1;
+    }
+    int rc = report_write(path, text, err) < 0 ? -1 : 0;
+    free(text);
+    return rc;
+}
+
+int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
+                      char *err)
+{
+    size_t n = rep->ntrials ? rep->ntrials : 1;
+    char(*buf)[NCOLS][96] = calloc(n, sizeof *buf);
+    const char **cells = calloc(n * NCOLS, sizeof *cells), **links = calloc(n, sizeof *links),
+               **cls = calloc(n, sizeof *cls);
+    char(*hrefs)[SWEEP_PATH_LEN] = calloc(n, sizeof *hrefs);
+    struct chart_point *peak = calloc(n, sizeof *peak), *p99 = calloc(n, sizeof *p99);
+    char title[SCENARIO_PATH_LEN + 64], notes[512], words[256];
+    int rc = -1;
+    if (!buf || !cells || !links || !cls || !hrefs || !peak || !p99) {
+        lj_err(err, "out of memory");
+        goto out;
+    }
+    size_t np = 0;
+    for (size_t i = 0; i < rep->ntrials; i++) {
+        const struct limit_trial_run *tr = &rep->trials[i];
+        cells_of(rep, tr, buf[i]);
+        for (unsigned c = 0; c < NCOLS; c++)
+            cells[i * NCOLS + c] = buf[i][c];
+        snprintf(hrefs[i], SWEEP_PATH_LEN, "%s%s/report.html", link_base, tr->dir);
+        links[i] = hrefs[i];
+        cls[i] = tr->passed ? "pass" : tr->r.ran ? "fail" : "error";
+        if (tr->r.ran && !isnan(tr->r.peak_processes) && tr->r.peak_processes > 0) {
+            peak[np] = (struct chart_point){tr->t.value, log10(tr->r.peak_processes)};
+            p99[np++] = (struct chart_point){tr->t.value, isnan(tr->r.p99) ? 0 : tr->r.p99};
+        }
+    }
+    /* the chart needs x ascending */
+    for (size_t i = 1; i < np; i++)
+        for (size_t k = i; k > 0 && peak[k - 1].x > peak[k].x; k--) {
+            struct chart_point t = peak[k];
+            peak[k] = peak[k - 1];
+            peak[k - 1] = t;
+            t = p99[k];
+            p99[k] = p99[k - 1];
+            p99[k - 1] = t;
+        }
+    knee_words(rep, words, sizeof words);
+    snprintf(title, sizeof title, "logjam limit %s", rep->sc->name);
+    snprintf(notes, sizeof notes,
+             "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds. Curves: x is the axis "
+             "value; 'processes' is log10 of the peak process count, 'memory' the p(99) "
+             "latency in seconds.",
+             words, rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials,
+             rep->node_s);
+    struct html_table t = {NCOLS, (unsigned)rep->ntrials, head, cells, links, cls};
+    struct html_curves cv = {"trials", peak, np, p99, np};
+    rc = html_write_sweep(path, title, notes, &t, &cv, 1, err);
+out:
+    free(buf);
+    free(cells);
+    free(links);
+    free(cls);
+    free(hrefs);
+    free(peak);
+    free(p99);
+    return rc;
+}

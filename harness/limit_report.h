@@ -1,0 +1,54 @@
+/* limit_report.h -- what a capacity search found: the trial table and the knee on a terminal,
+ * limit.json, limit.csv, the HTML page and JUnit. */
+#ifndef LJ_LIMIT_REPORT_H
+#define LJ_LIMIT_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "limit_search.h"
+#include "limit_trial.h"
+#include "scenario.h"
+
+/* One search, ended. */
+struct limit_report {
+    const struct scenario *sc; /* as loaded: the axis, its own value, the [limit] gate */
+    const char *label;         /* the variant (sweep), NULL for none */
+    const struct limit_trial_run *trials;
+    size_t ntrials;
+    struct limit_result res;
+    unsigned low_runs, low_passes;   /* full-length runs at res.low and how many passed */
+    unsigned high_runs, high_passes; /* all runs at res.high and how many passed */
+    unsigned repeat;
+    double lines_per_request; /* log lines a request asks for (`logs=N`); 0 = not said */
+    bool has_gate, gate_ok;
+    double gate_threshold; /* the knee must be at least this (axis units) */
+    bool interrupted, budget_hit, harness_error, generator_bound;
+    double wall_s, node_s, budget_s;
+    int exit_code;
+};
+
+/* The axis value as text: "1200/s" for the rate, "1200" for connections ("-" for NAN). */
+char *limit_report_value(const struct scenario *sc, double v, char *buf, size_t len);
+
+/* The table of every trial, then the knee, its bracket and agreement, the log lines per second
+ * it equals, the gate and the cost, on f. */
+void limit_report_text(FILE *f, const struct limit_report *rep);
+
+/* limit.json (docs/DESIGN.md's schema; caller owns) and limit.csv (one row per trial; caller
+ * frees). NULL on out-of-memory. */
+json_t *limit_report_json(const struct limit_report *rep);
+char *limit_report_csv(const struct limit_report *rep);
+
+/* JUnit XML with one testcase, the [limit] gate (or the search itself without one), to path.
+ * Returns 0, or -1 with err. */
+int limit_report_junit(const char *path, const struct limit_report *rep, char *err);
+
+/* The HTML page to path: the trials' table (linked to each trial's report) and peak processes
+ * (log10) and p(99) against the axis, knee as notes. Returns 0, or -1 with err. */
+int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
+                      char *err);
+
+#endif
