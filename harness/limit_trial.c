@@ -112,6 +112,6 @@ int limit_trial_run(const struct scenario *sc, const char *fixture, const char *
     tr->cpu_share = tr->load_s > 0 ? tr->cpu_s / tr->load_s : 0;
     tr->generator_bound = tr->cpu_share > LIMIT_TRIAL_CPU_BOUND;
     tr->passed = tr->exit_code == LJ_EXIT_PASS;
-    tr->mode = tr->passed ? LIMIT_MODE_NONE : classify(sc, path, tr);
+    tr->mode = tr->exit_code == LJ_EXIT_GATE ? classify(sc, path, tr) : LIMIT_MODE_NONE;
     return tr->exit_code;
 }
