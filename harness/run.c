@@ -313,6 +313,7 @@ static void collect_results(struct run_ctx *c)
     c->res.latency = c->lat;
     c->res.latency_raw = c->lat_raw;
     c->res.missed = c->smp_end.missed;
+    c->res.interval_us = c->sc->sample_interval_us;
     if (c->load)
         load_counters(c->load, &c->res.load);
     if (!c->res.load_end_us)
