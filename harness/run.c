@@ -21,6 +21,7 @@
 #include "hist.h"
 #include "html.h"
 #include "load.h"
+#include "load_config_scenario.h"
 #include "node.h"
 #include "probe.h"
 #include "report.h"
@@ -493,7 +494,8 @@ static void phase_load(struct run_ctx *c)
     uint32_t lo = INADDR_LOOPBACK; /* host byte order */
     atomic_store(&c->smp.phase, (int)PHASE_LOAD);
     c->res.load_start_us = since_start(c);
-    c->load = load_new(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
+    c->load =
+        load_new_from_scenario(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
     if (!c->load) {
         c->failed = true;
         return;
