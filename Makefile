@@ -42,7 +42,7 @@ ERL_SRC     := $(wildcard erlang_fixture/src/*.erl)
 ERL_BEAM    := $(ERL_SRC:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam)
 ERL_TEST    := $(wildcard erlang_fixture/test/*.erl)
 ERL_TBEAM   := $(ERL_TEST:erlang_fixture/test/%.erl=build/eunit/%.beam)
-ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include
+ERLC_FLAGS  := +warnings_as_errors +debug_info -I erlang_fixture/include -pa erlang_fixture/ebin
 # $(call eunit_run,CODE PATH,TEST BEAM DIR): every *_tests module of the dir, in one node.
 eunit_run    = $(ERL) -noshell $(foreach d,$(1),-pa $(d)) -pa $(2) -eval \
   'case eunit:test([list_to_atom(filename:basename(F, ".beam")) || F <- filelib:wildcard("$(2)/*_tests.beam")], [verbose]) of ok -> halt(0); _ -> halt(1) end.'
@@ -93,6 +93,11 @@ erlang_probe/ebin/logjam_probe.app: erlang_probe/src/logjam_probe.app.src
 erlang_fixture/ebin/%.beam: erlang_fixture/src/%.erl $(wildcard erlang_fixture/include/*.hrl)
 	@mkdir -p erlang_fixture/ebin
 	$(call say,ERLC,$<)$(ERLC) $(ERLC_FLAGS) -o erlang_fixture/ebin $<
+
+# A module declaring -behaviour(fx_log_backend) is checked against its callbacks: compile
+# the behaviour first.
+LOG_BACKENDS := $(shell grep -l '^-behaviour(fx_log_backend)' erlang_fixture/src/*.erl)
+$(LOG_BACKENDS:erlang_fixture/src/%.erl=erlang_fixture/ebin/%.beam): erlang_fixture/ebin/fx_log_backend.beam
 
 erlang_fixture/ebin/fixture.app: erlang_fixture/src/fixture.app.src
 	@mkdir -p erlang_fixture/ebin

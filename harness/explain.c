@@ -1,11 +1,13 @@
 /* explain.c -- turn a probe diagnosis into one paragraph in the incident author's terms,
- * from a table of known stuck patterns; unknown groups are still reported by count. */
+ * from a table of known stuck patterns; unknown groups are still reported by count. What it
+ * says about a logger backend is that backend's row (scenario_backend.c). */
 #include "explain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_backend.h"
 #include "units.h"
 
 /* A known way for a process to be stuck. A group matches when one of its frames contains
@@ -95,33 +97,6 @@ static void commas(long long x, char *buf, size_t len)
     units_format_count((double)x, buf, len);
 }
 
-/* What killing the logger cost, in the run's own numbers: a killed logger keeps callers from
- * piling up by throwing work away, and a pass by that route should say so. */
-static void kills_text(FILE *f, const struct scenario *sc, const struct results *r)
-{
-    char k[32], d[32], fl[32];
-    commas(r->kills, k, sizeof k);
-    commas(r->dropped, d, sizeof d);
-    commas((long long)r->load.failed, fl, sizeof fl);
-    const char *times = r->kills == 1 ? "time" : "times";
-    if (sc->backend == BACKEND_OTP) {
-        fprintf(f,
-                " OTP's logger handler was killed %s %s (overload protection): each kill "
-                "threw its queue away (at least %s events dropped), and nothing is logged "
-                "until overload_kill_restart_after has passed.",
-                k, times, d);
-        return;
-    }
-    fprintf(f, " The logger was killed %s %s", k, times);
-    if (sc->killer_hwm != SCENARIO_UNDEFINED)
-        fprintf(f, " (killer_hwm %lld)", (long long)sc->killer_hwm);
-    fprintf(f,
-            ": each kill threw its queue away (at least %s events dropped) and failed the "
-            "callers blocked in it (%s requests failed in the run), and nothing is logged "
-            "until its handlers are reinstalled (killer_reinstall_after %.3g s).",
-            d, fl, (double)sc->killer_reinstall_after_us / 1e6);
-}
-
 char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const struct results *r)
 {
     char *text = NULL;
@@ -209,33 +184,9 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         }
         fputc('.', f);
         if (strcmp(best_p->name, "sync log call") == 0 && sc) {
-            if (sc->backend != BACKEND_OTP && sc->async_threshold == SCENARIO_UNDEFINED)
-                fprintf(f, " async_threshold = undefined makes every log call synchronous.");
-            else if (sc->backend != BACKEND_OTP && r && r->has_sync_first)
-                fprintf(f,
-                        " The logger switched to sync at %.1f s (queue > async_threshold %lld) "
-                        "and was sync %.0f%% of the time; in sync mode each blocked caller "
-                        "keeps one message in the queue, so it stays above the window "
-                        "(%lld) and never switches back while callers keep coming.",
-                        r->sync_first, (long long)sc->async_threshold, r->sync_share * 100,
-                        (long long)(sc->async_threshold -
-                                    (sc->async_threshold_window == SCENARIO_UNDEFINED
-                                         ? sc->async_threshold / 5
-                                         : sc->async_threshold_window)));
-            const char *mode = json_string_value(json_object_get(logger, "mode"));
-            if (sc->backend == BACKEND_OTP)
-                fprintf(f,
-                        " OTP's logger handler was in %s mode (sync_mode_qlen %lld, "
-                        "drop_mode_qlen %lld, flush_qlen %lld); a synchronous caller waits at "
-                        "most 5 s in logger_olp:call, then its event counts as dropped.",
-                        mode ? mode : "an unknown", (long long)sc->sync_mode_qlen,
-                        (long long)sc->drop_mode_qlen, (long long)sc->flush_qlen);
-            else if (mode && strcmp(mode, "killed") == 0)
-                fprintf(f,
-                        " The manager killer (killer_hwm %lld) had just killed the sink, "
-                        "dropping its queue; callers blocked in it exit with it.",
-                        (long long)sc->killer_hwm);
-            if (sc->sys_config[0] && sc->backend != BACKEND_FIXTURE)
+            const struct backend *be = scenario_backend(sc->backend);
+            be->explain_sync(f, sc, r, json_string_value(json_object_get(logger, "mode")));
+            if (sc->sys_config[0] && be->user_config_applies)
                 fprintf(f, " (Thresholds named here are the scenario's; %s may set others.)",
                         sc->sys_config);
             if (sc->pool_mode == POOL_SPAWN)
@@ -244,7 +195,7 @@ char *explain_diagnosis(const json_t *doc, const struct scenario *sc, const stru
         }
     }
     if (r && sc && r->kills > 0)
-        kills_text(f, sc, r);
+        scenario_backend(sc->backend)->explain_kills(f, sc, r);
     /* Unknown patterns are never hidden: the next largest unmatched group by count. */
     json_array_foreach(groups, i, g)
     {

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scenario_backend.h"
+#include "scenario_keys.h"
 #include "util.h"
 
 #ifndef LJ_PROBE_DIR
@@ -72,55 +74,21 @@ static int write_file(const char *dir, const char *name, const char *text, int m
     return (n == (ssize_t)len && rc == 0) ? 0 : -1;
 }
 
-static const char *erl_int(int64_t v, char *buf, size_t len)
+/* One {env, term} per key of the scenario_keys rows named in only (NULL: every row with an
+ * env name), each on its own line after a comma. */
+static void put_env_keys(FILE *f, const struct scenario *sc, const char *const *only)
 {
-    if (v == SCENARIO_UNDEFINED)
-        snprintf(buf, len, "undefined");
-    else
-        snprintf(buf, len, "%lld", (long long)v);
-    return buf;
-}
-
-/* An Erlang string literal: quotes and backslashes escaped, control characters as \ooo. */
-static void put_erl_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\%03o", c);
-        else
-            fputc(c, f);
+    char term[64];
+    for (size_t i = 0; i < scenario_nkeys; i++) {
+        const struct key *k = &scenario_keys[i];
+        bool listed = !only;
+        for (const char *const *o = only; o && *o && !listed; o++)
+            listed = strcmp(*o, k->name) == 0 && strcmp(k->section, "logger") == 0;
+        if (!k->erl || !listed)
+            continue;
+        scenario_erl_term(sc, k, term, sizeof term);
+        fprintf(f, ",\n  {%s, %s}", k->erl, term);
     }
-    fputc('"', f);
-}
-
-/* The lager section (backend lager): lager 3.9.2's own app env, from the same keys the
- * fixture backend reads. `undefined' is written as is: lager then installs no throttle
- * (async_threshold), computes 20% itself (window) or installs no killer (killer_hwm). */
-static void put_lager_section(FILE *f, const struct scenario *sc, const char *file)
-{
-    char a[32], b[32], c[32], d[32];
-    fprintf(f, " {lager, [\n  {handlers, [");
-    if (sc->level != LEVEL_NONE) {
-        fprintf(f, "{lager_file_backend, [{file, ");
-        put_erl_string(f, file);
-        fprintf(f, "}, {level, %s}]}", scenario_level_name(sc->level));
-    }
-    fprintf(f,
-            "]},\n"
-            "  {async_threshold, %s}, {async_threshold_window, %s},\n"
-            "  {killer_hwm, %s}, {killer_reinstall_after, %llu},\n"
-            "  {error_logger_redirect, %s}, {error_logger_hwm, %s},\n"
-            "  {crash_log, false}, {colored, false}\n"
-            " ]},\n",
-            erl_int(sc->async_threshold, a, sizeof a),
-            erl_int(sc->async_threshold_window, b, sizeof b), erl_int(sc->killer_hwm, c, sizeof c),
-            (unsigned long long)(sc->killer_reinstall_after_us / 1000),
-            sc->error_logger_redirect ? "true" : "false",
-            erl_int(sc->error_logger_hwm, d, sizeof d));
 }
 
 char *node_sys_config(const struct scenario *sc, const char *dir)
@@ -128,45 +96,22 @@ char *node_sys_config(const struct scenario *sc, const char *dir)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    char a[32], b[32], c[32], d[32], e[32], file[SCENARIO_PATH_LEN];
+    const struct backend *b = scenario_backend(sc->backend);
+    char file[SCENARIO_PATH_LEN];
     if (!f)
         return NULL;
     snprintf(file, sizeof file, "%s/fixture.log", dir);
-    fprintf(f,
-            "[{fixture, [\n"
-            "  {listen_ip, {127,0,0,1}}, {listen_port, 0}, {acceptors, %u},\n"
-            "  {pool_mode, %s}, {pool_size, %u},\n"
-            "  {logger_backend, %s}, {log_level, %s},\n"
-            "  {async_threshold, %s}, {async_threshold_window, %s},\n"
-            "  {killer_hwm, %s}, {killer_reinstall_after, %llu},\n"
-            "  {error_logger_redirect, %s}, {error_logger_hwm, %s},\n"
-            "  {write_cost_us, %llu}, {log_file, ",
-            sc->acceptors, scenario_pool_name(sc->pool_mode), sc->pool_size,
-            scenario_backend_name(sc->backend), scenario_level_name(sc->level),
-            erl_int(sc->async_threshold, a, sizeof a),
-            erl_int(sc->async_threshold_window, b, sizeof b), erl_int(sc->killer_hwm, c, sizeof c),
-            (unsigned long long)(sc->killer_reinstall_after_us / 1000),
-            sc->error_logger_redirect ? "true" : "false",
-            erl_int(sc->error_logger_hwm, e, sizeof e), (unsigned long long)sc->write_cost_us);
-    put_erl_string(f, file);
-    fprintf(f,
-            "},\n"
-            "  {sync_mode_qlen, %lld}, {drop_mode_qlen, %lld}, {flush_qlen, %lld},\n"
-            "  {burst_limit_enable, %s}, {burst_limit_max_count, %lld},\n"
-            "  {burst_limit_window_time, %llu},\n"
-            "  {overload_kill_enable, %s}, {overload_kill_qlen, %lld},\n"
-            "  {overload_kill_mem_size, %llu}, {overload_kill_restart_after, %s}\n"
-            " ]},\n",
-            (long long)sc->sync_mode_qlen, (long long)sc->drop_mode_qlen, (long long)sc->flush_qlen,
-            sc->burst_limit_enable ? "true" : "false", (long long)sc->burst_limit_max_count,
-            (unsigned long long)(sc->burst_limit_window_time_us / 1000),
-            sc->overload_kill_enable ? "true" : "false", (long long)sc->overload_kill_qlen,
-            (unsigned long long)sc->overload_kill_mem_size,
-            sc->overload_kill_restart_after_ms == SCENARIO_UNDEFINED
-                ? "infinity"
-                : erl_int(sc->overload_kill_restart_after_ms, d, sizeof d));
-    if (sc->backend == BACKEND_LAGER)
-        put_lager_section(f, sc, file);
+    fprintf(f, "[{fixture, [\n  {listen_ip, {127,0,0,1}}, {listen_port, 0}, {log_file, ");
+    scenario_put_erl_string(f, file);
+    fputc('}', f);
+    put_env_keys(f, sc, NULL);
+    fprintf(f, "\n ]},\n");
+    if (b->app) {
+        fprintf(f, " {%s, [\n", b->app);
+        b->app_terms(f, sc, file);
+        put_env_keys(f, sc, b->app_keys);
+        fprintf(f, "\n ]},\n");
+    }
     fprintf(f, " {kernel, [{inet_dist_use_interface, {127,0,0,1}}]}\n].\n");
     if (fclose(f) != 0) {
         free(text);

@@ -19,11 +19,10 @@ struct node;
 struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err);
 
 /* The node's sys.config text for sc (an Erlang term list ending in ".\n"): the `fixture'
- * section (every scenario key under the fixture's env names, fixture.app.src), for backend
- * lager also a `lager' section (lager 3.9.2's own env: one lager_file_backend at the level,
- * async_threshold / window / killer keys, `undefined' kept as the atom), and the `kernel'
- * section (distribution on loopback). The OTP logger keys travel in the fixture section
- * (fx_log_otp adds its handler at start). dir: the node's private dir, where the log file
+ * section (listen address, log file, and every scenario key whose row in scenario_keys.c
+ * names an env key, as that row's term), the backend's own section when its row in
+ * scenario_backend.c has one (lager: its handlers and its copy of the throttle keys), and the
+ * `kernel' section (distribution on loopback). dir: the node's private dir, where the log file
  * goes. A user's sys.config is passed after this one, so its sections win key by key.
  * Returns malloc'd text the caller frees, or NULL when out of memory. */
 char *node_sys_config(const struct scenario *sc, const char *dir);

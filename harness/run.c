@@ -14,6 +14,7 @@
 #include "hist.h"
 #include "html.h"
 #include "load.h"
+#include "load_config_scenario.h"
 #include "node.h"
 #include "outdir.h"
 #include "report.h"
@@ -201,7 +202,8 @@ static void phase_load(struct run_ctx *c)
     uint32_t lo = INADDR_LOOPBACK; /* host byte order */
     sampler_set_phase(c->smp, PHASE_LOAD);
     c->res.load_start_us = since_start(c);
-    c->load = load_new(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
+    c->load =
+        load_new_from_scenario(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
     if (!c->load) {
         c->failed = true;
         return;

@@ -1,4 +1,4 @@
-/* scenario.c -- INI file (inih) + --set overrides -> validated struct scenario, one key table.
+/* scenario.c -- INI file (inih) + --set overrides + [sweep] -> validated struct scenario.
  *
  * inih parses; we feed it one line at a time through ini_parse_stream, which gives us what
  * Debian's inih (built without INI_HANDLER_LINENO, 200-byte lines) does not: the exact line of
@@ -18,144 +18,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scenario_backend.h"
+#include "scenario_keys.h"
 #include "units.h"
 
 #define INCLUDE_DEPTH_MAX 4
 #define FILE_MAX_BYTES (16u << 20)
-#define RATE_MAX_PER_S 1e8
 #define WHERE_LEN (SCENARIO_PATH_LEN + 64)
 #define LONG_VALUE_MARK "\x01"
-
-enum key_type {
-    K_DURATION,  /* uint64_t us */
-    K_SIZE,      /* uint64_t bytes */
-    K_RATE,      /* double per second */
-    K_UINT,      /* unsigned */
-    K_INT,       /* int64_t >= 0 */
-    K_INT_UNDEF, /* int64_t >= 0, or SCENARIO_UNDEFINED for `undefined` */
-    K_BOOL,      /* bool */
-    K_ENUM,      /* an enum, names in key.names */
-    K_STAGES,    /* stages[] + nstages */
-    K_REQUEST,   /* char[SCENARIO_REQUEST_LEN] */
-    K_PATH,      /* char[SCENARIO_PATH_LEN], an existing readable file, stored absolute */
-    K_TRIGGER,   /* char[128]: peak | never | METRIC OP VALUE */
-    K_MS_INF,    /* int64_t ms, or SCENARIO_UNDEFINED for `infinity` */
-};
-
-struct key {
-    const char *section;
-    const char *name;
-    enum key_type type;
-    size_t off;
-    const char *def; /* default, as scenario text */
-    const char *help;
-    uint64_t min, max; /* base units; max 0 = no limit */
-    const char *const *names;
-};
-
-static const char *const pool_names[] = {"spawn", "bounded", NULL};
-static const char *const backend_names[] = {"fixture", "lager", "otp", NULL};
-static const char *const level_names[] = {"debug",    "info",  "notice",    "warning", "error",
-                                          "critical", "alert", "emergency", "none",    NULL};
-
-#define OFF(f) offsetof(struct scenario, f)
-#define MS 1000ull
-#define SEC 1000000ull
-
-/* The one table: parser, defaults, scenario_foreach (JSON settings), --help. */
-static const struct key keys[] = {
-    {"run", "duration", K_DURATION, OFF(duration_us), "30s", "load phase, including the ramp", 1, 0,
-     NULL},
-    {"run", "recovery", K_DURATION, OFF(recovery_us), "15s", "watch the drain after load stops", 0,
-     0, NULL},
-    {"run", "baseline", K_DURATION, OFF(baseline_us), "2s", "samples with no load before it", 0, 0,
-     NULL},
-    {"run", "sample_interval", K_DURATION, OFF(sample_interval_us), "250ms",
-     "snapshot period (10ms..60s)", 10 * MS, 60 * SEC, NULL},
-    {"run", "node_memory_limit", K_SIZE, OFF(node_memory_limit), "0",
-     "safety cap on the node's memory; 0 = half the machine's RAM", 0, 0, NULL},
-    {"run", "boot_timeout", K_DURATION, OFF(boot_timeout_us), "30s", "node start deadline", 1, 0,
-     NULL},
-    {"run", "abort_grace", K_DURATION, OFF(abort_grace_us), "5s",
-     "gates marked ', abort' may stop the run only after this much load", 0, 0, NULL},
-    {"run", "diagnose_at", K_TRIGGER, OFF(diagnose_at), "peak",
-     "when to diagnose: peak, never, or METRIC OP VALUE (processes > 50000)", 0, 0, NULL},
-
-    {"load", "connections", K_UINT, OFF(connections), "100", "client connections (1..100000)", 1,
-     100000, NULL},
-    {"load", "threads", K_UINT, OFF(threads), "1", "load generator event loops (1..64)", 1, 64,
-     NULL},
-    {"load", "rate", K_RATE, OFF(rate), "0/s", "open-loop target rate; 0 = closed loop", 0, 0,
-     NULL},
-    {"load", "ramp", K_DURATION, OFF(ramp_us), "0s", "linear ramp from 0 to rate", 0, 0, NULL},
-    {"load", "stages", K_STAGES, OFF(stages), "",
-     "rate profile 10s:1000/s, 30s:6000/s (replaces rate and ramp)", 0, 0, NULL},
-    {"load", "request", K_REQUEST, OFF(request), "/ping", "request path and query", 0, 0, NULL},
-    {"load", "client_timeout", K_DURATION, OFF(client_timeout_us), "1s",
-     "the client gives up, closes, reconnects", 1, 0, NULL},
-
-    {"pool", "mode", K_ENUM, OFF(pool_mode), "spawn",
-     "spawn: a process per request; bounded: size workers", 0, 0, pool_names},
-    {"pool", "size", K_UINT, OFF(pool_size), "100", "bounded pool workers (1..1000000)", 1, 1000000,
-     NULL},
-    {"pool", "acceptors", K_UINT, OFF(acceptors), "16", "listener acceptors (1..1024)", 1, 1024,
-     NULL},
-
-    {"logger", "backend", K_ENUM, OFF(backend), "fixture", "fixture, lager or otp", 0, 0,
-     backend_names},
-    {"logger", "level", K_ENUM, OFF(level), "info", "debug..emergency, or none", 0, 0, level_names},
-    {"logger", "async_threshold", K_INT_UNDEF, OFF(async_threshold), "20",
-     "queue length that switches to sync; undefined = always sync", 0, 0, NULL},
-    {"logger", "async_threshold_window", K_INT_UNDEF, OFF(async_threshold_window), "undefined",
-     "hysteresis; undefined = 20% of async_threshold", 0, 0, NULL},
-    {"logger", "killer_hwm", K_INT_UNDEF, OFF(killer_hwm), "undefined",
-     "kill the handler above this queue length; undefined = never", 0, 0, NULL},
-    {"logger", "killer_reinstall_after", K_DURATION, OFF(killer_reinstall_after_us), "5s",
-     "reinstall the killed handler after", 0, 0, NULL},
-    {"logger", "write_cost", K_DURATION, OFF(write_cost_us), "0us",
-     "simulated slow disk per line (fixture backend)", 0, 0, NULL},
-    {"logger", "error_logger_redirect", K_BOOL, OFF(error_logger_redirect), "true",
-     "lager: route OTP's error_logger events into lager", 0, 0, NULL},
-    {"logger", "error_logger_hwm", K_INT_UNDEF, OFF(error_logger_hwm), "50",
-     "lager: redirected events per second above which they are dropped; undefined = no limit", 0, 0,
-     NULL},
-    {"logger", "sync_mode_qlen", K_INT, OFF(sync_mode_qlen), "10", "OTP logger", 0, 0, NULL},
-    {"logger", "drop_mode_qlen", K_INT, OFF(drop_mode_qlen), "200", "OTP logger (> 1)", 2, 0, NULL},
-    {"logger", "flush_qlen", K_INT, OFF(flush_qlen), "1000", "OTP logger", 0, 0, NULL},
-    {"logger", "burst_limit_enable", K_BOOL, OFF(burst_limit_enable), "true", "OTP logger", 0, 0,
-     NULL},
-    {"logger", "burst_limit_max_count", K_INT, OFF(burst_limit_max_count), "500", "OTP logger", 0,
-     0, NULL},
-    {"logger", "burst_limit_window_time", K_DURATION, OFF(burst_limit_window_time_us), "1s",
-     "OTP logger", 0, 0, NULL},
-    {"logger", "overload_kill_enable", K_BOOL, OFF(overload_kill_enable), "false", "OTP logger", 0,
-     0, NULL},
-    {"logger", "overload_kill_qlen", K_INT, OFF(overload_kill_qlen), "20000", "OTP logger", 0, 0,
-     NULL},
-    {"logger", "overload_kill_mem_size", K_SIZE, OFF(overload_kill_mem_size), "3000000",
-     "OTP logger", 0, 0, NULL},
-    {"logger", "overload_kill_restart_after", K_MS_INF, OFF(overload_kill_restart_after_ms), "5s",
-     "OTP logger; infinity = never restart", 0, 0, NULL},
-    {"logger", "sys_config", K_PATH, OFF(sys_config), "",
-     "your own sys.config (relative to the scenario file)", 0, 0, NULL},
-};
-#define NKEYS (sizeof keys / sizeof keys[0])
 
 enum { SEC_RUN, SEC_LOAD, SEC_POOL, SEC_LOGGER, SEC_GATES, SEC_INCLUDE, SEC_SWEEP, NSECTIONS };
 static const char *const section_names[] = {"run",   "load",    "pool",  "logger",
                                             "gates", "include", "sweep", NULL};
-
-_Static_assert(sizeof(enum pool_mode) == sizeof(int), "enums are stored as int");
-_Static_assert(sizeof(enum logger_backend) == sizeof(int), "enums are stored as int");
-_Static_assert(sizeof(enum log_level) == sizeof(int), "enums are stored as int");
 
 /* State of one scenario_load: where each key was last set, for cross-key errors. */
 struct loader {
     struct scenario *sc;
     char *err;
     unsigned seq;
-    unsigned key_seq[NKEYS];
-    char key_where[NKEYS][WHERE_LEN];
+    unsigned key_seq[SCENARIO_NKEYS_MAX];
+    char key_where[SCENARIO_NKEYS_MAX][WHERE_LEN];
     unsigned gate_seq;
     char gate_where[WHERE_LEN];
     char *stack[INCLUDE_DEPTH_MAX + 1]; /* realpaths of the files being read */
@@ -173,62 +55,11 @@ struct file_parse {
     bool failed;
     const char *long_value; /* value of the current line when it is too long for inih */
     int section_line[NSECTIONS];
-    int key_line[NKEYS];
+    int key_line[SCENARIO_NKEYS_MAX];
     char raw[SCENARIO_MAX_LINE + 2];
 };
 
-/* ---- names ---- */
-
-const char *scenario_level_name(enum log_level l)
-{
-    return (unsigned)l <= LEVEL_NONE ? level_names[l] : "?";
-}
-
-const char *scenario_backend_name(enum logger_backend b)
-{
-    return (unsigned)b <= BACKEND_OTP ? backend_names[b] : "?";
-}
-
-const char *scenario_pool_name(enum pool_mode m)
-{
-    return (unsigned)m <= POOL_BOUNDED ? pool_names[m] : "?";
-}
-
 /* ---- small helpers ---- */
-
-static char *trim(char *s)
-{
-    size_t n;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* Closest of names (NULL entries skipped) within a small edit distance, or NULL. */
-static const char *closest(const char *word, const char *const *names, size_t n)
-{
-    char low[64];
-    size_t len = strlen(word);
-    unsigned best = 1000, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-    const char *pick = NULL;
-    if (len >= sizeof low)
-        return NULL;
-    for (size_t i = 0; i <= len; i++)
-        low[i] = (char)tolower((unsigned char)word[i]);
-    for (size_t i = 0; i < n; i++) {
-        if (!names[i])
-            continue;
-        unsigned d = lj_edit_distance(low, names[i]);
-        if (d < best) {
-            best = d;
-            pick = names[i];
-        }
-    }
-    return best <= limit ? pick : NULL;
-}
 
 static int find_section(const char *name)
 {
@@ -238,19 +69,11 @@ static int find_section(const char *name)
     return -1;
 }
 
-static int find_key(const char *section, const char *name)
-{
-    for (size_t i = 0; i < NKEYS; i++)
-        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* The first key called name in any section, or -1. */
 static int find_key_anywhere(const char *name)
 {
-    for (size_t i = 0; i < NKEYS; i++)
-        if (strcmp(keys[i].name, name) == 0)
+    for (size_t i = 0; i < scenario_nkeys; i++)
+        if (strcmp(scenario_keys[i].name, name) == 0)
             return (int)i;
     return -1;
 }
@@ -258,7 +81,7 @@ static int find_key_anywhere(const char *name)
 /* "unknown section [laod] (did you mean [load]?)" into msg. */
 static void unknown_section(const char *name, char *msg)
 {
-    const char *s = closest(name, section_names, NSECTIONS);
+    const char *s = lj_closest(name, section_names, NSECTIONS);
     if (s)
         lj_err(msg, "unknown section [%.64s] (did you mean [%s]?)", name, s);
     else
@@ -270,393 +93,18 @@ static void unknown_section(const char *name, char *msg)
 /* "unknown key 'duraton' in [run] (did you mean 'duration'?)" into msg. */
 static void unknown_key(const char *section, const char *name, char *msg)
 {
-    const char *names[NKEYS];
-    for (size_t i = 0; i < NKEYS; i++)
-        names[i] = strcmp(keys[i].section, section) == 0 ? keys[i].name : NULL;
-    const char *s = closest(name, names, NKEYS);
+    const char *names[SCENARIO_NKEYS_MAX] = {NULL};
+    for (size_t i = 0; i < scenario_nkeys; i++)
+        names[i] = strcmp(scenario_keys[i].section, section) == 0 ? scenario_keys[i].name : NULL;
+    const char *s = lj_closest(name, names, scenario_nkeys);
     int other = find_key_anywhere(name);
     if (s)
         lj_err(msg, "unknown key '%.64s' in [%s] (did you mean '%s'?)", name, section, s);
     else if (other >= 0)
         lj_err(msg, "unknown key '%.64s' in [%s] (it belongs in [%s])", name, section,
-               keys[other].section);
+               scenario_keys[other].section);
     else
         lj_err(msg, "unknown key '%.64s' in [%s]", name, section);
-}
-
-/* What a good value of k looks like, for error messages. */
-static void expectation(const struct key *k, char *buf, size_t len)
-{
-    char a[32], b[32];
-    switch (k->type) {
-    case K_DURATION:
-        if (k->max)
-            snprintf(buf, len, "a duration from %s to %s", units_format_duration(k->min, a, 32),
-                     units_format_duration(k->max, b, 32));
-        else if (k->min)
-            snprintf(buf, len, "a duration greater than 0, like 250ms");
-        else
-            snprintf(buf, len, "a duration like 250ms");
-        break;
-    case K_SIZE:
-        snprintf(buf, len, "a size like 256MiB");
-        break;
-    case K_RATE:
-        snprintf(buf, len, "a rate like 6000/s");
-        break;
-    case K_UINT:
-        snprintf(buf, len, "an integer from %llu to %llu", (unsigned long long)k->min,
-                 (unsigned long long)k->max);
-        break;
-    case K_INT:
-        if (k->min)
-            snprintf(buf, len, "an integer >= %llu", (unsigned long long)k->min);
-        else
-            snprintf(buf, len, "a non-negative integer");
-        break;
-    case K_INT_UNDEF:
-        snprintf(buf, len, "a non-negative integer or 'undefined'");
-        break;
-    case K_BOOL:
-        snprintf(buf, len, "true or false");
-        break;
-    case K_ENUM: {
-        size_t n = (size_t)snprintf(buf, len, "one of");
-        for (const char *const *e = k->names; *e && n < len; e++)
-            n += (size_t)snprintf(buf + n, len - n, " %s", *e);
-        break;
-    }
-    case K_STAGES:
-        snprintf(buf, len, "stages like '10s:1000/s, 30s:6000/s' (at most %d)",
-                 SCENARIO_MAX_STAGES);
-        break;
-    case K_REQUEST:
-        snprintf(buf, len, "a path starting with '/', printable ASCII, no spaces");
-        break;
-    case K_PATH:
-        snprintf(buf, len, "a readable file");
-        break;
-    case K_TRIGGER:
-        snprintf(buf, len, "peak, never, or METRIC OP VALUE like 'processes > 50000'");
-        break;
-    case K_MS_INF:
-        snprintf(buf, len, "a duration in whole milliseconds, or infinity");
-        break;
-    }
-}
-
-/* ---- values ---- */
-
-static int parse_bool(const char *s, bool *out)
-{
-    static const char *const yes[] = {"true", "yes", "on", "1"};
-    static const char *const no[] = {"false", "no", "off", "0"};
-    for (size_t i = 0; i < 4; i++) {
-        if (strcmp(s, yes[i]) == 0) {
-            *out = true;
-            return 0;
-        }
-        if (strcmp(s, no[i]) == 0) {
-            *out = false;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* "10s:1000/s, 30s:6000/s" -> stages; -1 with a reason in why. */
-static int parse_stages(const char *s, struct stage *st, unsigned *n, char *why, size_t wlen)
-{
-    char buf[SCENARIO_MAX_LINE + 1], *save = NULL, *item;
-    unsigned count = 0;
-    snprintf(buf, sizeof buf, "%s", s);
-    if (!*trim(buf)) {
-        *n = 0;
-        return 0;
-    }
-    for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        char *colon = strchr(item, ':');
-        struct stage one;
-        if (count == SCENARIO_MAX_STAGES) {
-            snprintf(why, wlen, "more than %d stages", SCENARIO_MAX_STAGES);
-            return -1;
-        }
-        if (!colon) {
-            snprintf(why, wlen, "stage '%.40s' is not DURATION:RATE", trim(item));
-            return -1;
-        }
-        *colon = '\0';
-        if (units_parse_duration(item, &one.duration_us) != 0 || one.duration_us == 0) {
-            snprintf(why, wlen, "bad stage duration '%.40s'", trim(item));
-            return -1;
-        }
-        if (units_parse_rate(colon + 1, &one.rate) != 0 || one.rate > RATE_MAX_PER_S) {
-            snprintf(why, wlen, "bad stage rate '%.40s'", trim(colon + 1));
-            return -1;
-        }
-        st[count++] = one;
-    }
-    /* "a,,b" or a trailing comma: strtok_r skips empty items, so count commas. */
-    unsigned commas = 0;
-    for (const char *c = s; *c; c++)
-        commas += *c == ',';
-    if (commas + 1 != count) {
-        snprintf(why, wlen, "empty stage");
-        return -1;
-    }
-    *n = count;
-    return 0;
-}
-
-static int valid_request(const char *s)
-{
-    if (s[0] != '/' || strlen(s) >= SCENARIO_REQUEST_LEN)
-        return 0;
-    for (const char *c = s; *c; c++)
-        if (*c <= ' ' || *c > '~')
-            return 0;
-    return 1;
-}
-
-static int valid_trigger(const char *s, char *why, size_t wlen)
-{
-    struct gate g;
-    char err[LJ_ERR_LEN];
-    if (strcmp(s, "peak") == 0 || strcmp(s, "never") == 0)
-        return 1;
-    if (strlen(s) >= sizeof(((struct scenario *)0)->diagnose_at)) {
-        snprintf(why, wlen, "too long");
-        return 0;
-    }
-    if (gate_parse_trigger(s, &g, err) != 0) {
-        snprintf(why, wlen, "%s", err);
-        return 0;
-    }
-    if (g.op != OP_GT && g.op != OP_GE) {
-        snprintf(why, wlen, "use > or >= (the diagnosis fires when the metric climbs)");
-        return 0;
-    }
-    return 1;
-}
-
-/* Store value (trimmed, non-empty unless the type allows it) into k's field of sc. dir
- * resolves relative paths ("" = the working directory). -1 with a whole message in msg. */
-static int set_value(struct scenario *sc, const struct key *k, const char *value, const char *dir,
-                     char *msg)
-{
-    char *p = (char *)sc + k->off, why[LJ_ERR_LEN] = "", exp[160], a[32], b[32];
-    char v[SCENARIO_MAX_LINE + 1];
-    uint64_t u = 0;
-    double d = 0;
-    bool bv = false;
-
-    snprintf(v, sizeof v, "%s", value);
-    char *val = trim(v);
-    expectation(k, exp, sizeof exp);
-    if (!*val && k->type != K_STAGES && k->type != K_PATH) {
-        lj_err(msg, "empty value for [%s] %s: expected %s", k->section, k->name, exp);
-        return -1;
-    }
-    switch (k->type) {
-    case K_DURATION:
-        if (units_parse_duration(val, &u) != 0)
-            goto bad;
-        if (u < k->min || (k->max && u > k->max)) {
-            if (k->max)
-                snprintf(why, sizeof why, "must be from %s to %s",
-                         units_format_duration(k->min, a, 32),
-                         units_format_duration(k->max, b, 32));
-            else
-                snprintf(why, sizeof why, "must be greater than 0");
-            goto bad_why;
-        }
-        *(uint64_t *)(void *)p = u;
-        break;
-    case K_SIZE:
-        if (units_parse_size(val, &u) != 0)
-            goto bad;
-        *(uint64_t *)(void *)p = u;
-        break;
-    case K_RATE:
-        if (units_parse_rate(val, &d) != 0)
-            goto bad;
-        if (d > RATE_MAX_PER_S) {
-            snprintf(why, sizeof why, "more than %.0f/s", RATE_MAX_PER_S);
-            goto bad_why;
-        }
-        *(double *)(void *)p = d;
-        break;
-    case K_UINT:
-        if (units_parse_uint(val, k->max, &u) != 0 || u < k->min)
-            goto bad;
-        *(unsigned *)(void *)p = (unsigned)u;
-        break;
-    case K_INT:
-        if (units_parse_uint(val, INT64_MAX, &u) != 0 || u < k->min)
-            goto bad;
-        *(int64_t *)(void *)p = (int64_t)u;
-        break;
-    case K_INT_UNDEF:
-        if (strcmp(val, "undefined") == 0)
-            *(int64_t *)(void *)p = SCENARIO_UNDEFINED;
-        else if (units_parse_uint(val, INT64_MAX, &u) == 0)
-            *(int64_t *)(void *)p = (int64_t)u;
-        else
-            goto bad;
-        break;
-    case K_BOOL:
-        if (parse_bool(val, &bv) != 0)
-            goto bad;
-        *(bool *)(void *)p = bv;
-        break;
-    case K_ENUM: {
-        int i;
-        for (i = 0; k->names[i]; i++)
-            if (strcmp(k->names[i], val) == 0)
-                break;
-        if (!k->names[i]) {
-            size_t n = 0;
-            while (k->names[n])
-                n++;
-            const char *s = closest(val, k->names, n);
-            if (s)
-                snprintf(why, sizeof why, "expected %s (did you mean '%s'?)", exp, s);
-            else
-                snprintf(why, sizeof why, "expected %s", exp);
-            lj_err(msg, "bad value '%.80s' for [%s] %s: %s", val, k->section, k->name, why);
-            return -1;
-        }
-        *(int *)(void *)p = i;
-        break;
-    }
-    case K_STAGES: {
-        struct stage st[SCENARIO_MAX_STAGES];
-        unsigned n = 0;
-        if (parse_stages(val, st, &n, why, sizeof why) != 0) {
-            lj_err(msg, "bad value '%.80s' for [%s] %s: %s; expected %s", val, k->section, k->name,
-                   why, exp);
-            return -1;
-        }
-        memcpy(sc->stages, st, sizeof st);
-        sc->nstages = n;
-        break;
-    }
-    case K_REQUEST:
-        if (!valid_request(val))
-            goto bad;
-        snprintf(p, SCENARIO_REQUEST_LEN, "%s", val);
-        break;
-    case K_PATH: {
-        char joined[SCENARIO_PATH_LEN * 2], real[PATH_MAX];
-        struct stat st;
-        if (!*val) {
-            p[0] = '\0';
-            break;
-        }
-        if (val[0] != '/' && dir && *dir)
-            snprintf(joined, sizeof joined, "%s/%s", dir, val);
-        else
-            snprintf(joined, sizeof joined, "%s", val);
-        if (!realpath(joined, real) || stat(real, &st) != 0 || access(real, R_OK) != 0) {
-            snprintf(why, sizeof why, "cannot read '%.200s': %s", joined, strerror(errno));
-            goto bad_why;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            snprintf(why, sizeof why, "'%.200s' is not a regular file", joined);
-            goto bad_why;
-        }
-        if (strlen(real) >= SCENARIO_PATH_LEN) {
-            snprintf(why, sizeof why, "path longer than %d bytes", SCENARIO_PATH_LEN - 1);
-            goto bad_why;
-        }
-        memcpy(p, real, strlen(real) + 1);
-        break;
-    }
-    case K_TRIGGER:
-        if (!valid_trigger(val, why, sizeof why))
-            goto bad_why;
-        snprintf(p, sizeof sc->diagnose_at, "%s", val);
-        break;
-    case K_MS_INF:
-        if (strcmp(val, "infinity") == 0) {
-            *(int64_t *)(void *)p = SCENARIO_UNDEFINED;
-            break;
-        }
-        if (units_parse_duration(val, &u) != 0 || u % 1000 != 0)
-            goto bad;
-        *(int64_t *)(void *)p = (int64_t)(u / 1000);
-        break;
-    }
-    return 0;
-
-bad:
-    lj_err(msg, "bad value '%.80s' for [%s] %s: expected %s", val, k->section, k->name, exp);
-    return -1;
-bad_why:
-    lj_err(msg, "bad value '%.80s' for [%s] %s: %s", val, k->section, k->name, why);
-    return -1;
-}
-
-/* Format k's effective value in sc as scenario text into buf. */
-static void format_value(const struct scenario *sc, const struct key *k, char *buf, size_t len)
-{
-    const char *p = (const char *)sc + k->off;
-    switch (k->type) {
-    case K_DURATION:
-        units_format_duration(*(const uint64_t *)(const void *)p, buf, len);
-        break;
-    case K_SIZE:
-        units_format_size(*(const uint64_t *)(const void *)p, buf, len);
-        break;
-    case K_RATE:
-        units_format_rate(*(const double *)(const void *)p, buf, len);
-        break;
-    case K_UINT:
-        snprintf(buf, len, "%u", *(const unsigned *)(const void *)p);
-        break;
-    case K_INT:
-    case K_INT_UNDEF: {
-        int64_t v = *(const int64_t *)(const void *)p;
-        if (k->type == K_INT_UNDEF && v == SCENARIO_UNDEFINED)
-            snprintf(buf, len, "undefined");
-        else
-            snprintf(buf, len, "%lld", (long long)v);
-        break;
-    }
-    case K_BOOL:
-        snprintf(buf, len, "%s", *(const bool *)(const void *)p ? "true" : "false");
-        break;
-    case K_ENUM: {
-        int v = *(const int *)(const void *)p, n = 0;
-        while (k->names[n])
-            n++;
-        snprintf(buf, len, "%s", v >= 0 && v < n ? k->names[v] : "?");
-        break;
-    }
-    case K_STAGES: {
-        size_t n = 0;
-        char d[32], r[64];
-        buf[0] = '\0';
-        for (unsigned i = 0; i < sc->nstages && i < SCENARIO_MAX_STAGES && n < len; i++)
-            n += (size_t)snprintf(buf + n, len - n, "%s%s:%s", i ? ", " : "",
-                                  units_format_duration(sc->stages[i].duration_us, d, sizeof d),
-                                  units_format_rate(sc->stages[i].rate, r, sizeof r));
-        break;
-    }
-    case K_REQUEST:
-    case K_PATH:
-    case K_TRIGGER:
-        snprintf(buf, len, "%s", p);
-        break;
-    case K_MS_INF: {
-        int64_t v = *(const int64_t *)(const void *)p;
-        if (v == SCENARIO_UNDEFINED)
-            snprintf(buf, len, "infinity");
-        else
-            units_format_duration((uint64_t)v * 1000u, buf, len);
-        break;
-    }
-    }
 }
 
 /* ---- gates ---- */
@@ -698,12 +146,12 @@ static const struct key *sweep_key(const char *qual, char *msg)
         unknown_section(sec, msg);
         return NULL;
     }
-    int idx = find_key(sec, dot + 1);
+    int idx = scenario_key_find(sec, dot + 1);
     if (idx < 0) {
         unknown_key(sec, dot + 1, msg);
         return NULL;
     }
-    return &keys[idx];
+    return &scenario_keys[idx];
 }
 
 /* Check value for k by applying it to a scratch copy of sc; canon gets the value to store
@@ -719,10 +167,10 @@ static int sweep_check(const struct scenario *sc, const struct key *k, const cha
         return -1;
     }
     memcpy(tmp, sc, sizeof *tmp);
-    if (set_value(tmp, k, value, dir, msg) != 0)
+    if (scenario_set_value(tmp, k, value, dir, msg) != 0)
         goto out;
     if (k->type == K_PATH)
-        format_value(tmp, k, buf, sizeof buf);
+        scenario_format_value(tmp, k, buf, sizeof buf);
     else
         snprintf(buf, sizeof buf, "%s", value);
     if (strlen(buf) >= clen) {
@@ -748,7 +196,7 @@ static int split_list(char *s, char **items, int max, char *msg)
             lj_err(msg, "more than %d values", max);
             return -1;
         }
-        items[n] = trim(item);
+        items[n] = scenario_trim(item);
         if (!*items[n]) {
             lj_err(msg, "empty value in the list");
             return -1;
@@ -840,7 +288,7 @@ static int sweep_add_row(struct scenario *sc, const char *name, const char *sets
     }
     snprintf(row.name, sizeof row.name, "%s", name);
     snprintf(buf, sizeof buf, "%s", sets);
-    if (*trim(buf) && (n = split_list(buf, items, SCENARIO_MAX_SWEEP_VALUES, msg)) < 0)
+    if (*scenario_trim(buf) && (n = split_list(buf, items, SCENARIO_MAX_SWEEP_VALUES, msg)) < 0)
         return -1;
     for (int i = 0; i < n; i++) {
         char val[SCENARIO_SWEEP_VALUE_LEN], *eq = strchr(items[i], '=');
@@ -850,8 +298,8 @@ static int sweep_add_row(struct scenario *sc, const char *name, const char *sets
             return -1;
         }
         *eq = '\0';
-        if (!(k = sweep_key(trim(items[i]), msg)) ||
-            sweep_check(sc, k, trim(eq + 1), dir, val, sizeof val, msg) != 0)
+        if (!(k = sweep_key(scenario_trim(items[i]), msg)) ||
+            sweep_check(sc, k, scenario_trim(eq + 1), dir, val, sizeof val, msg) != 0)
             return -1;
         int w = snprintf(row.sets + used, sizeof row.sets - used, "%s%s.%s=%s", i ? ", " : "",
                          k->section, k->name, val);
@@ -979,7 +427,7 @@ static int section_header(struct file_parse *p, char *t, char *out, int num)
         return -1;
     }
     *end = '\0';
-    name = trim(t + 1);
+    name = scenario_trim(t + 1);
     after = end + 1;
     while (*after == ' ' || *after == '\t')
         after++;
@@ -1037,7 +485,7 @@ static char *feed_line(char *out, int num, void *stream)
     p->raw[n] = '\0';
     if (n > 0 && p->raw[n - 1] == '\r')
         p->raw[n - 1] = '\0';
-    t = trim(p->raw);
+    t = scenario_trim(p->raw);
 
     if (!*t || *t == ';' || *t == '#') {
         snprintf(out, (size_t)num, "\n");
@@ -1063,7 +511,7 @@ static char *feed_line(char *out, int num, void *stream)
     /* Too long for inih's buffer: give it the name and keep the value aside. */
     char sepch = *sep;
     *sep = '\0';
-    char *name = trim(t);
+    char *name = scenario_trim(t);
     if (strlen(name) + 4 > (size_t)num) {
         parse_fail(p, "unknown key '%.40s...'", name);
         return NULL;
@@ -1179,7 +627,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
             parse_fail(p, "unknown key '%.64s' in [include] (only 'include' is allowed)", name);
         else if ((idx = find_key_anywhere(name)) >= 0)
             parse_fail(p, "key '%.64s' outside a section (put it under [%s])", name,
-                       keys[idx].section);
+                       scenario_keys[idx].section);
         else
             parse_fail(p, "key '%.64s' outside a section", name);
         return 0;
@@ -1200,7 +648,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
         }
         return 1;
     }
-    if ((idx = find_key(section, name)) < 0) {
+    if ((idx = scenario_key_find(section, name)) < 0) {
         unknown_key(section, name, msg);
         parse_fail(p, "%s", msg);
         return 0;
@@ -1211,7 +659,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
         return 0;
     }
     p->key_line[idx] = p->line;
-    if (set_value(p->ld->sc, &keys[idx], value, p->dir, msg) != 0) {
+    if (scenario_set_value(p->ld->sc, &scenario_keys[idx], value, p->dir, msg) != 0) {
         parse_fail(p, "%s", msg);
         return 0;
     }
@@ -1267,19 +715,19 @@ static int apply_override(struct loader *ld, struct scenario *sc, const char *as
         return -1;
     }
     *eq = '\0';
-    lhs = trim(buf);
-    val = trim(eq + 1);
+    lhs = scenario_trim(buf);
+    val = scenario_trim(eq + 1);
     if (!(dot = strchr(lhs, '.'))) {
         if ((idx = find_key_anywhere(lhs)) >= 0)
             lj_err(err, "--set %s: expected section.key=value (did you mean %s.%s=%s?)", assignment,
-                   keys[idx].section, lhs, val);
+                   scenario_keys[idx].section, lhs, val);
         else
             lj_err(err, "--set %s: expected section.key=value", assignment);
         return -1;
     }
     *dot = '\0';
-    sec = trim(lhs);
-    name = trim(dot + 1);
+    sec = scenario_trim(lhs);
+    name = scenario_trim(dot + 1);
     if (strcmp(sec, "gates") == 0) {
         if (add_gate(sc, name, val, 0, msg) != 0)
             goto fail;
@@ -1293,11 +741,11 @@ static int apply_override(struct loader *ld, struct scenario *sc, const char *as
         unknown_section(sec, msg);
         goto fail;
     }
-    if ((idx = find_key(sec, name)) < 0) {
+    if ((idx = scenario_key_find(sec, name)) < 0) {
         unknown_key(sec, name, msg);
         goto fail;
     }
-    if (set_value(sc, &keys[idx], val, "", msg) != 0)
+    if (scenario_set_value(sc, &scenario_keys[idx], val, "", msg) != 0)
         goto fail;
     note_origin(ld, idx, "--set %s", assignment);
     return 0;
@@ -1319,7 +767,7 @@ static const char *blame(const struct loader *ld, const struct scenario *sc,
         char sec[32];
         const char *dot = strchr(*quals, '.');
         snprintf(sec, sizeof sec, "%.*s", (int)(dot - *quals), *quals);
-        int idx = find_key(sec, dot + 1);
+        int idx = scenario_key_find(sec, dot + 1);
         if (ld && idx >= 0 && ld->key_seq[idx] > best) {
             best = ld->key_seq[idx];
             where = ld->key_where[idx];
@@ -1335,23 +783,10 @@ static const char *blame(const struct loader *ld, const struct scenario *sc,
 static int validate(const struct loader *ld, const struct scenario *sc, char *err)
 {
     char a[32], b[32];
-    if (sc->async_threshold != SCENARIO_UNDEFINED &&
-        sc->async_threshold_window != SCENARIO_UNDEFINED &&
-        sc->async_threshold_window > sc->async_threshold) {
-        lj_err(err,
-               "%s: [logger] async_threshold_window %lld is larger than async_threshold %lld "
-               "(lager rejects this as bad_config)",
-               BLAME("logger.async_threshold_window", "logger.async_threshold"),
-               (long long)sc->async_threshold_window, (long long)sc->async_threshold);
-        return -1;
-    }
-    if (sc->sync_mode_qlen > sc->drop_mode_qlen || sc->drop_mode_qlen > sc->flush_qlen) {
-        lj_err(err,
-               "%s: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
-               "got %lld, %lld, %lld",
-               BLAME("logger.sync_mode_qlen", "logger.drop_mode_qlen", "logger.flush_qlen"),
-               (long long)sc->sync_mode_qlen, (long long)sc->drop_mode_qlen,
-               (long long)sc->flush_qlen);
+    char why[LJ_ERR_LEN / 2];
+    const char *const *bad = scenario_backend(sc->backend)->check(sc, why, sizeof why);
+    if (bad) {
+        lj_err(err, "%s: %s", blame(ld, sc, bad), why);
         return -1;
     }
     if (sc->nstages > 0 && (sc->rate != 0 || sc->ramp_us != 0)) {
@@ -1388,10 +823,10 @@ void scenario_defaults(struct scenario *sc)
 {
     char msg[LJ_ERR_LEN];
     memset(sc, 0, sizeof *sc);
-    for (size_t i = 0; i < NKEYS; i++) {
-        if (set_value(sc, &keys[i], keys[i].def, "", msg) != 0) {
-            fprintf(stderr, "logjam: bug: default of [%s] %s: %s\n", keys[i].section, keys[i].name,
-                    msg);
+    for (size_t i = 0; i < scenario_nkeys; i++) {
+        if (scenario_set_value(sc, &scenario_keys[i], scenario_keys[i].def, "", msg) != 0) {
+            fprintf(stderr, "logjam: bug: default of [%s] %s: %s\n", scenario_keys[i].section,
+                    scenario_keys[i].name, msg);
             abort();
         }
     }
@@ -1505,9 +940,9 @@ void scenario_foreach(const struct scenario *sc,
                       void *arg)
 {
     char buf[SCENARIO_MAX_LINE + 1];
-    for (size_t i = 0; i < NKEYS; i++) {
-        format_value(sc, &keys[i], buf, sizeof buf);
-        fn(keys[i].section, keys[i].name, buf, arg);
+    for (size_t i = 0; i < scenario_nkeys; i++) {
+        scenario_format_value(sc, &scenario_keys[i], buf, sizeof buf);
+        fn(scenario_keys[i].section, scenario_keys[i].name, buf, arg);
     }
     for (unsigned i = 0; i < sc->ngates && i < SCENARIO_MAX_GATES; i++) {
         snprintf(buf, sizeof buf, "%s%s", sc->gates[i].expr, sc->gates[i].abort ? ", abort" : "");
@@ -1518,13 +953,13 @@ void scenario_foreach(const struct scenario *sc,
 void scenario_print_keys(FILE *out)
 {
     const char *last = "";
-    for (size_t i = 0; i < NKEYS; i++) {
-        if (strcmp(last, keys[i].section) != 0) {
-            fprintf(out, "%s[%s]\n", i ? "\n" : "", keys[i].section);
-            last = keys[i].section;
+    for (size_t i = 0; i < scenario_nkeys; i++) {
+        if (strcmp(last, scenario_keys[i].section) != 0) {
+            fprintf(out, "%s[%s]\n", i ? "\n" : "", scenario_keys[i].section);
+            last = scenario_keys[i].section;
         }
-        fprintf(out, "  %-28s %-12s %s\n", keys[i].name, *keys[i].def ? keys[i].def : "\"\"",
-                keys[i].help);
+        fprintf(out, "  %-28s %-12s %s\n", scenario_keys[i].name,
+                *scenario_keys[i].def ? scenario_keys[i].def : "\"\"", scenario_keys[i].help);
     }
     fprintf(out, "\n[gates]\n  METRIC = AGG OP VALUE[, abort]   e.g. processes = max < 20000\n"
                  "  (a metric may repeat; see logjam(1) for metrics and aggregates)\n");

@@ -25,7 +25,8 @@
 #define SCENARIO_UNDEFINED (-1)
 
 enum pool_mode { POOL_SPAWN = 0, POOL_BOUNDED };
-enum logger_backend { BACKEND_FIXTURE = 0, BACKEND_LAGER, BACKEND_OTP };
+/* One row each in scenario_backend.c, in this order. */
+enum logger_backend { BACKEND_FIXTURE = 0, BACKEND_LAGER, BACKEND_OTP, BACKEND_COUNT };
 /* Syslog levels, lager's and OTP logger's names, most verbose first. */
 enum log_level {
     LEVEL_DEBUG = 0,
@@ -91,6 +92,8 @@ struct scenario {
     enum pool_mode pool_mode;
     unsigned pool_size; /* bounded: long-lived workers */
     unsigned acceptors; /* listener acceptor processes */
+    int64_t
+        max_connections; /* live connections the listener holds; SCENARIO_UNDEFINED = infinity */
 
     /* [logger] */
     enum logger_backend backend;

@@ -4,20 +4,39 @@
 -include_lib("eunit/include/eunit.hrl").
 
 -compile({nowarn_unused_function,
-          [{start_app, 1}, {stop_app, 0}, {wait_until, 1}, {wait_until, 2},
+          [{test_env, 0}, {test_env, 1}, {start_app, 1}, {stop_app, 0}, {wait_until, 1}, {wait_until, 2},
            {http_connect, 0}, {http_get, 2}, {http_send, 2}, {http_recv, 1},
            {tmp_log_file, 0}, {blocked_in_rpc, 1}, {worker_pids, 0}, {recv_headers, 2},
            {wait_loop, 2}, {remove_tmp_log, 1}]}).
 
 -define(WAIT_MS, 10000).
 
-%% Start `fixture' with Env on top of its .app defaults (a fresh log file in a temp dir,
-%% port 0, few acceptors). application:load/1 first: set_env before load is overwritten.
+%% A complete `fixture' env, as the harness writes it for a scenario with no keys set (node.c
+%% from harness/scenario_keys.c; test data here, the node itself has no defaults).
+test_env() ->
+    [{listen_ip, {127, 0, 0, 1}}, {listen_port, 0}, {log_file, "fixture.log"},
+     {acceptors, 16}, {max_connections, infinity}, {pool_mode, spawn}, {pool_size, 100},
+     {logger_backend, fixture}, {log_level, info},
+     {async_threshold, 20}, {async_threshold_window, undefined},
+     {killer_hwm, undefined}, {killer_reinstall_after, 5000},
+     {error_logger_redirect, true}, {error_logger_hwm, 50}, {write_cost_us, 0},
+     {sync_mode_qlen, 10}, {drop_mode_qlen, 200}, {flush_qlen, 1000},
+     {burst_limit_enable, true}, {burst_limit_max_count, 500},
+     {burst_limit_window_time, 1000},
+     {overload_kill_enable, false}, {overload_kill_qlen, 20000},
+     {overload_kill_mem_size, 3000000}, {overload_kill_restart_after, 5000}].
+
+%% test_env() with Overrides on top.
+test_env(Overrides) ->
+    maps:to_list(maps:merge(maps:from_list(test_env()), maps:from_list(Overrides))).
+
+%% Start `fixture' with Env on top of test_env() (a fresh log file in a temp dir, port 0, few
+%% acceptors). application:load/1 first: set_env before load is overwritten.
 start_app(Env) ->
     stop_app(),
     ok = application:load(fixture),
     Base = [{listen_port, 0}, {acceptors, 4}, {log_file, tmp_log_file()}],
-    [ok = application:set_env(fixture, K, V) || {K, V} <- Base ++ Env],
+    [ok = application:set_env(fixture, K, V) || {K, V} <- test_env(Base ++ Env)],
     {ok, _} = application:ensure_all_started(fixture),
     ok.
 

@@ -20,37 +20,16 @@
 
 -define(LEVELS, [debug, info, notice, warning, error, critical, alert, emergency]).
 
-%% Defaults repeat fixture.app.src so that validate/1 of a partial list (tests, a node
-%% started without the .app file's env) yields a complete config.
--define(DEFAULTS, [
-    {listen_ip, {127, 0, 0, 1}},
-    {listen_port, 0},
-    {acceptors, 16},
-    {pool_mode, spawn},
-    {pool_size, 100},
-    {logger_backend, fixture},
-    {log_level, info},
-    {async_threshold, 20},
-    {async_threshold_window, undefined},
-    {killer_hwm, undefined},
-    {killer_reinstall_after, 5000},
-    %% lager's error_logger redirect (backend lager), lager 3.9.2's defaults.
-    {error_logger_redirect, true},
-    {error_logger_hwm, 50},
-    {write_cost_us, 0},
-    {log_file, "fixture.log"},
-    %% OTP logger (backend otp), OTP 25's defaults (logger_olp:get_default_opts()).
-    {sync_mode_qlen, 10},
-    {drop_mode_qlen, 200},
-    {flush_qlen, 1000},
-    {burst_limit_enable, true},
-    {burst_limit_max_count, 500},
-    {burst_limit_window_time, 1000},
-    {overload_kill_enable, false},
-    {overload_kill_qlen, 20000},
-    {overload_kill_mem_size, 3000000},
-    {overload_kill_restart_after, 5000}
-]).
+%% The keys the fixture reads. There are no defaults on this side: the harness writes every
+%% key into the node's sys.config from its key table (harness/scenario_keys.c), so a key
+%% missing here is a harness bug or a hand-made config, and the node refuses to start.
+-define(KEYS, [listen_ip, listen_port, log_file, acceptors, max_connections, pool_mode, pool_size,
+               logger_backend, log_level, async_threshold, async_threshold_window,
+               killer_hwm, killer_reinstall_after, error_logger_redirect, error_logger_hwm,
+               write_cost_us, sync_mode_qlen, drop_mode_qlen, flush_qlen,
+               burst_limit_enable, burst_limit_max_count, burst_limit_window_time,
+               overload_kill_enable, overload_kill_qlen, overload_kill_mem_size,
+               overload_kill_restart_after]).
 
 %%====================================================================
 %% API
@@ -61,15 +40,14 @@
 load() ->
     validate(application:get_all_env(fixture)).
 
-%% @doc Validate an environment list; unknown keys are ignored, missing keys get defaults.
-%% The resulting map has every key of the defaults, with `async_threshold_window' resolved
-%% (20% of the threshold, truncated, when undefined) and `log_file' as a string.
+%% @doc Validate an environment list; unknown keys are ignored, a missing key is an error
+%% (value `missing'). The resulting map has every key, with `async_threshold_window' resolved
+%% (20% of the threshold, truncated, when undefined).
 -spec validate(Env :: [{atom(), term()}]) -> {ok, config()} | {error, error_reason()}.
 validate(Env) when is_list(Env) ->
-    Config0 = maps:merge(maps:from_list(?DEFAULTS),
-                         maps:with(proplists:get_keys(?DEFAULTS), maps:from_list(Env))),
+    Config0 = maps:with(?KEYS, maps:from_list(Env)),
     try
-        lists:foreach(fun({Key, _}) -> check(Key, maps:get(Key, Config0)) end, ?DEFAULTS),
+        lists:foreach(fun(Key) -> check_present(Key, Config0) end, ?KEYS),
         Config = resolve_window(Config0),
         check_otp_levels(Config),
         check_backend_installed(Config),
@@ -117,6 +95,8 @@ check(listen_ip, V) ->
     bad(listen_ip, V, "must be a loopback IPv4 address tuple, e.g. {127,0,0,1}");
 check(listen_port, V) -> int_range(listen_port, V, 0, 65535);
 check(acceptors, V) -> int_range(acceptors, V, 1, 1024);
+check(max_connections, infinity) -> ok;
+check(max_connections, V) -> int_range(max_connections, V, 1, 1 bsl 59);
 check(pool_mode, V) -> one_of(pool_mode, V, [spawn, bounded]);
 check(pool_size, V) -> int_range(pool_size, V, 1, 1000000);
 check(logger_backend, V) -> one_of(logger_backend, V, [fixture, lager, otp]);
@@ -153,7 +133,16 @@ check(overload_kill_restart_after, infinity) -> ok;
 check(overload_kill_restart_after, V) ->
     non_neg(overload_kill_restart_after, V, "must be a non-negative integer (ms) or infinity").
 
-%% lager's rules: only meaningful when a throttle is installed (threshold defined).
+check_present(Key, Config) ->
+    case maps:find(Key, Config) of
+        {ok, V} -> check(Key, V);
+        error -> bad(Key, missing, "missing from the fixture's environment (sys.config)")
+    end.
+
+%% lager's rules: only meaningful when a throttle is installed (threshold defined), and
+%% only for the backends that have one (OTP's logger reads none of these keys).
+resolve_window(#{logger_backend := otp} = C) ->
+    C;
 resolve_window(#{async_threshold := undefined} = C) ->
     C;
 resolve_window(#{async_threshold := T, async_threshold_window := undefined} = C) ->

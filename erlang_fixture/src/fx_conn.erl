@@ -14,7 +14,7 @@
 -module(fx_conn).
 
 %% API
--export([start/1, init/1]).
+-export([start/2, init/2]).
 
 -record(req, {
     method :: atom() | binary(),
@@ -41,14 +41,16 @@
 
 %% @doc Spawn a connection process waiting for its socket (`{fx_go, Socket}' after the
 %% acceptor made it the controlling process). Not linked to the acceptor: a crashing
-%% connection must not take an acceptor (and its siblings) down.
--spec start(counters:counters_ref()) -> pid().
-start(Counters) ->
-    erlang:spawn(?MODULE, init, [Counters]).
+%% connection must not take an acceptor (and its siblings) down. Slots: the listener's
+%% max_connections slots (fx_acceptor), one of which this connection gives back when it
+%% ends; `undefined' when there is no cap.
+-spec start(counters:counters_ref(), atomics:atomics_ref() | undefined) -> pid().
+start(Counters, Slots) ->
+    erlang:spawn(?MODULE, init, [Counters, Slots]).
 
 %% @private
--spec init(counters:counters_ref()) -> ok.
-init(Counters) ->
+-spec init(counters:counters_ref(), atomics:atomics_ref() | undefined) -> ok.
+init(Counters, Slots) ->
     receive
         {fx_go, Socket} ->
             case whereis(fx_conns) of
@@ -59,7 +61,9 @@ init(Counters) ->
             try
                 loop(arm(#state{socket = Socket}))
             after
-                counters:sub(Counters, 1, 1)
+                counters:sub(Counters, 1, 1),
+                %% before the exit that tells fx_conns to wake a waiting acceptor
+                Slots =:= undefined orelse atomics:sub(Slots, 1, 1)
             end;
         fx_abort ->
             ok

@@ -6,6 +6,8 @@
 %% from outside) with a large backlog, because a load generator opens thousands of
 %% connections at once. Once bound it publishes the port as the `http_port' env key of
 %% `fixture', which is how logjam_probe (and so the harness) learns the node is ready.
+%% max_connections caps the live connections as ranch 0.8 did (fx_acceptor): past it the
+%% acceptors stop accepting and new clients wait in the backlog.
 -module(fx_listener).
 -behaviour(supervisor).
 
@@ -44,7 +46,7 @@ port() ->
 
 -spec init(fx_config:config()) ->
           {ok, {supervisor:sup_flags(), [supervisor:child_spec()]}} | {stop, term()}.
-init(#{listen_ip := Ip, listen_port := Port, acceptors := N}) ->
+init(#{listen_ip := Ip, listen_port := Port, acceptors := N, max_connections := Max}) ->
     Opts = [binary, {ip, Ip}, {packet, http_bin}, {active, false}, {reuseaddr, true},
             {backlog, ?BACKLOG}, {nodelay, true}, {keepalive, true}],
     case gen_tcp:listen(Port, Opts) of
@@ -55,8 +57,12 @@ init(#{listen_ip := Ip, listen_port := Port, acceptors := N}) ->
             ok = application:set_env(fixture, http_port, Bound),
             Conns = #{id => fx_conns, start => {fx_conns, start_link, []},
                       shutdown => 5000, type => worker},
+            Cap = case Max of
+                      infinity -> infinity;
+                      _ -> {Max, atomics:new(1, [{signed, true}])}
+                  end,
             Acceptors = [#{id => {fx_acceptor, I},
-                           start => {fx_acceptor, start_link, [LSock, C]},
+                           start => {fx_acceptor, start_link, [LSock, C, Cap]},
                            shutdown => brutal_kill, type => worker}
                          || I <- lists:seq(1, N)],
             {ok, {#{strategy => one_for_one, intensity => 100, period => 1},

@@ -10,6 +10,7 @@
 %% and the default `false' makes every call synchronous - lager 3.x's real behaviour.
 %% The manager side lives in fx_log_sup, fx_log_watcher and the three handlers.
 -module(fx_log_fixture).
+-behaviour(fx_log_backend).
 %% Implements the fx_log_backend callbacks (no -behaviour attribute: the Makefile compiles
 %% src/ without ebin on the code path, so the behaviour module may not be loadable yet).
 

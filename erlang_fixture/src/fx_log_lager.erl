@@ -14,6 +14,7 @@
 %% Switches and kills are sampled by fx_log_poll (lower bounds); lager does not count
 %% lines written, so `written' is 0.
 -module(fx_log_lager).
+-behaviour(fx_log_backend).
 %% Implements the fx_log_backend callbacks (see fx_log_fixture for why no -behaviour).
 
 %% fx_log_backend callbacks

@@ -15,6 +15,7 @@
 %% expose how many lines it wrote or dropped, so `written' and `dropped' (beyond kills)
 %% are not available here.
 -module(fx_log_otp).
+-behaviour(fx_log_backend).
 %% Implements the fx_log_backend callbacks (see fx_log_fixture for why no -behaviour).
 
 %% fx_log_backend callbacks

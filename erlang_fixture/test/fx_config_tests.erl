@@ -5,12 +5,12 @@
 -include("fx_test.hrl").
 
 error_key(Env) ->
-    {error, {bad_config, Key, _Value, Why}} = fx_config:validate(Env),
+    {error, {bad_config, Key, _Value, Why}} = fx_config:validate(test_env(Env)),
     ?assert(is_list(Why)),
     Key.
 
 defaults_are_valid_test() ->
-    {ok, C} = fx_config:validate([]),
+    {ok, C} = fx_config:validate(test_env()),
     ?assertMatch(#{listen_ip := {127, 0, 0, 1}, listen_port := 0, acceptors := 16,
                    pool_mode := spawn, pool_size := 100, logger_backend := fixture,
                    async_threshold := 20, async_threshold_window := 4,
@@ -20,7 +20,7 @@ defaults_are_valid_test() ->
 
 window_default_is_20_percent_truncated_test() ->
     W = fun(T) -> {ok, #{async_threshold_window := X}} =
-                      fx_config:validate([{async_threshold, T}]), X end,
+                      fx_config:validate(test_env([{async_threshold, T}])), X end,
     ?assertEqual(4, W(20)),
     ?assertEqual(20, W(100)),
     ?assertEqual(1, W(9)),
@@ -29,16 +29,18 @@ window_default_is_20_percent_truncated_test() ->
 
 explicit_window_is_kept_test() ->
     ?assertMatch({ok, #{async_threshold_window := 5}},
-                 fx_config:validate([{async_threshold, 20}, {async_threshold_window, 5}])).
+                 fx_config:validate(test_env([{async_threshold, 20},
+                                              {async_threshold_window, 5}]))).
 
 window_equal_to_threshold_is_accepted_test() ->
     ?assertMatch({ok, #{async_threshold_window := 20}},
-                 fx_config:validate([{async_threshold, 20}, {async_threshold_window, 20}])).
+                 fx_config:validate(test_env([{async_threshold, 20},
+                                              {async_threshold_window, 20}]))).
 
 undefined_threshold_ignores_window_test() ->
     ?assertMatch({ok, #{async_threshold := undefined}},
-                 fx_config:validate([{async_threshold, undefined},
-                                     {async_threshold_window, 50}])).
+                 fx_config:validate(test_env([{async_threshold, undefined},
+                                              {async_threshold_window, 50}]))).
 
 window_above_threshold_is_an_error_test() ->
     ?assertEqual(async_threshold_window,
@@ -69,25 +71,41 @@ bad_enums_are_errors_test() ->
 listen_ip_must_be_loopback_test() ->
     ?assertEqual(listen_ip, error_key([{listen_ip, {0, 0, 0, 0}}])),
     ?assertEqual(listen_ip, error_key([{listen_ip, {10, 0, 0, 1}}])),
-    ?assertMatch({ok, _}, fx_config:validate([{listen_ip, {127, 0, 0, 2}}])).
+    ?assertMatch({ok, _}, fx_config:validate(test_env([{listen_ip, {127, 0, 0, 2}}]))).
 
 otp_levels_must_be_ordered_test() ->
     ?assertEqual(sync_mode_qlen, error_key([{logger_backend, otp}, {sync_mode_qlen, 300}])),
     ?assertEqual(drop_mode_qlen, error_key([{logger_backend, otp}, {drop_mode_qlen, 2000}])),
-    ?assertMatch({ok, _}, fx_config:validate([{logger_backend, otp}, {sync_mode_qlen, 200}])).
+    ?assertMatch({ok, _},
+                 fx_config:validate(test_env([{logger_backend, otp}, {sync_mode_qlen, 200}]))).
+
+%% The window rule is lager's throttle: OTP's logger reads neither key.
+otp_ignores_the_throttle_keys_test() ->
+    ?assertMatch({ok, _}, fx_config:validate(test_env([{logger_backend, otp},
+                                                       {async_threshold, 20},
+                                                       {async_threshold_window, 30}]))).
+
+%% No defaults on this side: every key comes from the sys.config the harness writes.
+missing_key_is_an_error_test() ->
+    [?assertEqual({error, {bad_config, K, missing,
+                           "missing from the fixture's environment (sys.config)"}},
+                  fx_config:validate(lists:keydelete(K, 1, test_env())))
+     || {K, _} <- test_env()],
+    ?assertMatch({error, {bad_config, _, missing, _}}, fx_config:validate([])).
 
 level_none_is_valid_test() ->
-    ?assertMatch({ok, #{log_level := none}}, fx_config:validate([{log_level, none}])).
+    ?assertMatch({ok, #{log_level := none}}, fx_config:validate(test_env([{log_level, none}]))).
 
 format_error_names_key_and_value_test() ->
-    {error, R} = fx_config:validate([{async_threshold, 20}, {async_threshold_window, 30}]),
+    {error, R} = fx_config:validate(test_env([{async_threshold, 20},
+                                              {async_threshold_window, 30}])),
     Line = fx_config:format_error({fixture, {R, {fx_app, start, [normal, []]}}}),
     ?assertEqual("async_threshold_window = 30: must not exceed async_threshold (20)", Line).
 
 application_refuses_bad_config_test() ->
     stop_app(),
     ok = application:load(fixture),
-    ok = application:set_env(fixture, pool_mode, pooled),
+    [ok = application:set_env(fixture, K, V) || {K, V} <- test_env([{pool_mode, pooled}])],
     try
         {error, Reason} = application:ensure_all_started(fixture),
         ?assertMatch({bad_config, pool_mode, pooled, _}, fx_config:find_error(Reason)),
@@ -128,11 +146,14 @@ node_boot() ->
     ok = wait_until(fun() -> not Alive() end),
     remove_tmp_log(Log).
 
+%% The node reads a sys.config with the whole env, as the harness writes one.
 open_node(Log, Extra, Opts) ->
     Ebin = filename:dirname(code:which(fx_boot)),
+    Config = filename:join(filename:dirname(Log), "sys.config"),
+    ok = filelib:ensure_dir(Config),
+    ok = file:write_file(Config, io_lib:format("~p.~n", [[{fixture, test_env([{log_file, Log}])}]])),
     Probe = filename:dirname(code:which(logjam_probe)),  % the fixture needs it, as in node.c
-    Args = ["-noshell", "-pa", Ebin, "-pa", Probe,
-            "-fixture", "log_file", "\"" ++ Log ++ "\""]
+    Args = ["-noshell", "-pa", Ebin, "-pa", Probe, "-config", Config]
         ++ ["-s", "fx_boot", "start"] ++ Extra,
     open_port({spawn_executable, os:find_executable("erl")},
               [{args, Args}, binary, {line, 1024}, use_stdio | Opts]).

@@ -114,3 +114,37 @@ recv_all(S, Acc) ->
         {ok, Data} -> recv_all(S, <<Acc/binary, Data/binary>>);
         {error, closed} -> {ok, Acc}
     end.
+
+%%--------------------------------------------------------------------
+%% max_connections
+%%--------------------------------------------------------------------
+
+max_connections_test_() ->
+    {timeout, 30, fun max_connections/0}.
+
+%% Six clients, a cap of three: three are served, every acceptor parks waiting for a slot
+%% (so no more can be accepted), the rest wait in the backlog until one leaves.
+max_connections() ->
+    start_app([{max_connections, 3}, {acceptors, 4}]),
+    try
+        [A, B, C, D | _] = [http_connect() || _ <- lists:seq(1, 6)],
+        [?assertMatch({200, _, _}, http_get(S, "/ping")) || S <- [A, B, C]],
+        ok = wait_until(fun() -> fx_conns:waiting() =:= 4 end),
+        ?assertEqual(3, fx_listener:connections()),
+        ok = gen_tcp:close(A),
+        ?assertMatch({200, _, _}, http_get(D, "/ping")),
+        ok = wait_until(fun() -> fx_conns:waiting() =:= 4 end),
+        ?assertEqual(3, fx_listener:connections()),
+        ?assertEqual(3, count_served([B, C, D]))
+    after
+        stop_app()
+    end.
+
+count_served(Socks) ->
+    length([S || S <- Socks, element(1, http_get(S, "/ping")) =:= 200]).
+
+bad_max_connections_test() ->
+    [?assertMatch({error, {bad_config, max_connections, V, _}},
+                  fx_config:validate(test_env([{max_connections, V}])))
+     || V <- [0, -1, "10", undefined]],
+    ?assertMatch({ok, #{max_connections := infinity}}, fx_config:validate(test_env())).

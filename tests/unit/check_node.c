@@ -1,5 +1,6 @@
 /* check_node.c -- unit tests of node_sys_config: scenario keys -> each backend's config terms. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,17 +56,181 @@ static void well_formed(void)
     ck_assert_int_eq(cu, 0);
 }
 
+/* ---- semantic comparison: "app:{key,value}" items, blanks outside strings removed, sorted ---- */
+
+#define TERMS_MAX 256
+
+struct terms {
+    unsigned n;
+    char item[TERMS_MAX][320];
+};
+
+static int cmp_item(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* Text without blanks outside string literals. */
+static void squeeze(const char *in, char *out, size_t len)
+{
+    bool str = false;
+    size_t o = 0;
+    for (const char *p = in; *p && o + 1 < len; p++) {
+        if (str && *p == '\\' && p[1]) {
+            out[o++] = *p++;
+            out[o++] = *p;
+            continue;
+        }
+        if (*p == '"')
+            str = !str;
+        if (!str && (*p == ' ' || *p == '\n' || *p == '\t'))
+            continue;
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
+/* Split "[{app,[i1,i2]},{app2,[...]}]." into "app:i1", ... (sorted): the proplist items of
+ * each application, order-free, as application:get_env sees them. */
+static void terms_of(const char *config, struct terms *t)
+{
+    static char s[65536];
+    char app[64] = "";
+    int depth = 0, start = -1;
+    bool str = false;
+    squeeze(config, s, sizeof s);
+    t->n = 0;
+    for (int i = 0; s[i]; i++) {
+        char c = s[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = false;
+            continue;
+        }
+        if (depth == 1 && c == '{')
+            sscanf(s + i + 1, "%63[a-z_]", app);
+        if (depth == 3 && start >= 0 && (c == ',' || c == ']')) {
+            ck_assert_uint_lt(t->n, TERMS_MAX);
+            snprintf(t->item[t->n++], sizeof t->item[0], "%s:%.*s", app, i - start, s + start);
+            start = -1;
+        } else if (depth == 3 && start < 0 && c != ',' && c != ']') {
+            start = i;
+        }
+        str = c == '"';
+        depth += (c == '[' || c == '{') - (c == ']' || c == '}');
+    }
+    qsort(t->item, t->n, sizeof t->item[0], cmp_item);
+}
+
+/* The sys.config holds the term "app:{key,value}" (blanks ignored). */
+static void has_term(const char *app, const char *term)
+{
+    static struct terms t;
+    char want[320], sq[256];
+    squeeze(term, sq, sizeof sq);
+    snprintf(want, sizeof want, "%.60s:%s", app, sq);
+    terms_of(text, &t);
+    for (unsigned i = 0; i < t.n; i++)
+        if (strcmp(t.item[i], want) == 0)
+            return;
+    ck_abort_msg("sys.config lacks %s:\n%s", want, text);
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    static char buf[65536];
+    size_t n;
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The shipped scenarios under each backend (and two sets of extreme values) give the terms
+ * of the sys.config files captured before node_sys_config followed the key table. */
+static const struct golden {
+    const char *file, *scenario;
+    const char *sets[6];
+} goldens[] = {
+    {"incident-fixture", "incident", {"logger.backend=fixture"}},
+    {"incident-lager", "incident", {"logger.backend=lager"}},
+    {"incident-otp", "incident", {"logger.backend=otp"}},
+    {"healthy-fixture", "healthy", {"logger.backend=fixture"}},
+    {"healthy-lager", "healthy", {"logger.backend=lager"}},
+    {"healthy-otp", "healthy", {"logger.backend=otp"}},
+    {"bounded-pool-fixture", "bounded-pool", {"logger.backend=fixture"}},
+    {"bounded-pool-lager", "bounded-pool", {"logger.backend=lager"}},
+    {"bounded-pool-otp", "bounded-pool", {"logger.backend=otp"}},
+    {"ci-gate-fixture", "ci-gate", {"logger.backend=fixture"}},
+    {"ci-gate-lager", "ci-gate", {"logger.backend=lager"}},
+    {"ci-gate-otp", "ci-gate", {"logger.backend=otp"}},
+    {"logger-settings-fixture", "logger-settings", {"logger.backend=fixture"}},
+    {"logger-settings-lager", "logger-settings", {"logger.backend=lager"}},
+    {"logger-settings-otp", "logger-settings", {"logger.backend=otp"}},
+    {"incident-lager-extremes",
+     "incident",
+     {"logger.backend=lager", "logger.async_threshold=undefined",
+      "logger.error_logger_hwm=undefined", "logger.level=none", "logger.killer_hwm=1000",
+      "logger.error_logger_redirect=false"}},
+    {"healthy-otp-extremes",
+     "healthy",
+     {"logger.backend=otp", "logger.overload_kill_enable=true",
+      "logger.overload_kill_restart_after=infinity", "logger.burst_limit_enable=false",
+      "logger.level=none"}},
+};
+
+START_TEST(test_node_sys_config_same_terms_as_before)
+{
+    static struct terms got, want;
+    const struct golden *g = &goldens[_i];
+    char path[256];
+    unsigned n = 0;
+    while (n < 6 && g->sets[n])
+        n++;
+    snprintf(path, sizeof path, "scenarios/%s.ini", g->scenario);
+    ck_assert_msg(scenario_load(&sc, path, g->sets, n, err) == 0, "%s", err);
+    free(text);
+    text = node_sys_config(&sc, "/d");
+    ck_assert_ptr_nonnull(text);
+    well_formed();
+    terms_of(text, &got);
+    snprintf(path, sizeof path, "tests/unit/sysconfig/%s.config", g->file);
+    terms_of(read_all(path), &want);
+    /* Every captured term is still there; a key added since adds a fixture term, no other. */
+    for (unsigned i = 0, j = 0; i < want.n; i++, j++) {
+        while (j < got.n && strcmp(got.item[j], want.item[i]) < 0) {
+            ck_assert_msg(strncmp(got.item[j], "fixture:", 8) == 0, "%s: new term %s", g->file,
+                          got.item[j]);
+            j++;
+        }
+        ck_assert_msg(j < got.n && strcmp(got.item[j], want.item[i]) == 0, "%s: lost %s", g->file,
+                      want.item[i]);
+    }
+}
+END_TEST
+
 START_TEST(test_node_sys_config_fixture_backend_defaults)
 {
     config_for(NULL, 0);
     well_formed();
-    has("[{fixture, [\n");
-    has("{listen_ip, {127,0,0,1}}, {listen_port, 0}, {acceptors, 16}");
-    has("{pool_mode, spawn}, {pool_size, 100}");
-    has("{logger_backend, fixture}, {log_level, info}");
-    has("{async_threshold, 20}, {async_threshold_window, undefined}");
-    has("{killer_hwm, undefined}, {killer_reinstall_after, 5000}");
-    has("{write_cost_us, 0}, {log_file, \"/d/fixture.log\"}");
+    has("[{fixture, [");
+    has_term("fixture", "{listen_ip, {127,0,0,1}}");
+    has_term("fixture", "{listen_port, 0}");
+    has_term("fixture", "{acceptors, 16}");
+    has_term("fixture", "{pool_mode, spawn}");
+    has_term("fixture", "{pool_size, 100}");
+    has_term("fixture", "{logger_backend, fixture}");
+    has_term("fixture", "{log_level, info}");
+    has_term("fixture", "{async_threshold, 20}");
+    has_term("fixture", "{async_threshold_window, undefined}");
+    has_term("fixture", "{killer_hwm, undefined}");
+    has_term("fixture", "{killer_reinstall_after, 5000}");
+    has_term("fixture", "{write_cost_us, 0}");
+    has_term("fixture", "{log_file, \"/d/fixture.log\"}");
     lacks("{lager,");
 }
 END_TEST
@@ -75,10 +240,11 @@ START_TEST(test_node_sys_config_incident_keys)
     const char *sets[] = {"logger.level=debug", "logger.async_threshold_window=5",
                           "logger.write_cost=250us", "pool.mode=bounded", "pool.size=7"};
     config_for(sets, 5);
-    has("{pool_mode, bounded}, {pool_size, 7}");
-    has("{log_level, debug}");
-    has("{async_threshold, 20}, {async_threshold_window, 5}");
-    has("{write_cost_us, 250}");
+    has_term("fixture", "{pool_mode, bounded}");
+    has_term("fixture", "{pool_size, 7}");
+    has_term("fixture", "{log_level, debug}");
+    has_term("fixture", "{async_threshold_window, 5}");
+    has_term("fixture", "{write_cost_us, 250}");
 }
 END_TEST
 
@@ -88,14 +254,17 @@ START_TEST(test_node_sys_config_lager_section)
                           "logger.async_threshold_window=5"};
     config_for(sets, 3);
     well_formed();
-    has("{logger_backend, lager}");
-    has(" {lager, [\n"
-        "  {handlers, [{lager_file_backend, [{file, \"/d/fixture.log\"}, {level, debug}]}]},\n"
-        "  {async_threshold, 20}, {async_threshold_window, 5},\n"
-        "  {killer_hwm, undefined}, {killer_reinstall_after, 5000},\n"
-        "  {error_logger_redirect, true}, {error_logger_hwm, 50},\n"
-        "  {crash_log, false}, {colored, false}\n"
-        " ]},\n");
+    has_term("fixture", "{logger_backend, lager}");
+    has_term("lager", "{handlers, [{lager_file_backend, [{file, \"/d/fixture.log\"}, "
+                      "{level, debug}]}]}");
+    has_term("lager", "{async_threshold, 20}");
+    has_term("lager", "{async_threshold_window, 5}");
+    has_term("lager", "{killer_hwm, undefined}");
+    has_term("lager", "{killer_reinstall_after, 5000}");
+    has_term("lager", "{error_logger_redirect, true}");
+    has_term("lager", "{error_logger_hwm, 50}");
+    has_term("lager", "{crash_log, false}");
+    has_term("lager", "{colored, false}");
 }
 END_TEST
 
@@ -104,7 +273,8 @@ START_TEST(test_node_sys_config_lager_undefined_threshold_kept_as_atom)
     const char *sets[] = {"logger.backend=lager", "logger.async_threshold=undefined"};
     config_for(sets, 2);
     /* lager installs no throttle for `undefined': every call is synchronous */
-    has("  {async_threshold, undefined}, {async_threshold_window, undefined},\n");
+    has_term("lager", "{async_threshold, undefined}");
+    has_term("lager", "{async_threshold_window, undefined}");
 }
 END_TEST
 
@@ -113,9 +283,10 @@ START_TEST(test_node_sys_config_lager_killer)
     const char *sets[] = {"logger.backend=lager", "logger.killer_hwm=1000",
                           "logger.killer_reinstall_after=2500ms"};
     config_for(sets, 3);
-    has("  {killer_hwm, 1000}, {killer_reinstall_after, 2500},\n");
-    has("{killer_hwm, 1000}, {killer_reinstall_after, 2500},\n  {error_logger_redirect"); /* fixture
-                                                                                           */
+    has_term("lager", "{killer_hwm, 1000}");
+    has_term("lager", "{killer_reinstall_after, 2500}");
+    has_term("fixture", "{killer_hwm, 1000}");
+    has_term("fixture", "{killer_reinstall_after, 2500}");
 }
 END_TEST
 
@@ -126,8 +297,10 @@ START_TEST(test_node_sys_config_lager_error_logger)
     config_for(sets, 3);
     well_formed();
     /* lager's section, and the fixture's copy its lager backend falls back on */
-    has("  {error_logger_redirect, false}, {error_logger_hwm, undefined},\n  {crash_log");
-    has("  {error_logger_redirect, false}, {error_logger_hwm, undefined},\n  {write_cost_us");
+    has_term("lager", "{error_logger_redirect, false}");
+    has_term("lager", "{error_logger_hwm, undefined}");
+    has_term("fixture", "{error_logger_redirect, false}");
+    has_term("fixture", "{error_logger_hwm, undefined}");
 }
 END_TEST
 
@@ -135,7 +308,7 @@ START_TEST(test_node_sys_config_lager_level_none_has_no_handler)
 {
     const char *sets[] = {"logger.backend=lager", "logger.level=none"};
     config_for(sets, 2);
-    has("  {handlers, []},\n");
+    has_term("lager", "{handlers, []}");
     lacks("lager_file_backend");
 }
 END_TEST
@@ -145,12 +318,17 @@ START_TEST(test_node_sys_config_otp_defaults)
     const char *sets[] = {"logger.backend=otp"};
     config_for(sets, 1);
     well_formed();
-    has("{logger_backend, otp}");
-    has("  {sync_mode_qlen, 10}, {drop_mode_qlen, 200}, {flush_qlen, 1000},\n"
-        "  {burst_limit_enable, true}, {burst_limit_max_count, 500},\n"
-        "  {burst_limit_window_time, 1000},\n"
-        "  {overload_kill_enable, false}, {overload_kill_qlen, 20000},\n"
-        "  {overload_kill_mem_size, 3000000}, {overload_kill_restart_after, 5000}\n");
+    has_term("fixture", "{logger_backend, otp}");
+    has_term("fixture", "{sync_mode_qlen, 10}");
+    has_term("fixture", "{drop_mode_qlen, 200}");
+    has_term("fixture", "{flush_qlen, 1000}");
+    has_term("fixture", "{burst_limit_enable, true}");
+    has_term("fixture", "{burst_limit_max_count, 500}");
+    has_term("fixture", "{burst_limit_window_time, 1000}");
+    has_term("fixture", "{overload_kill_enable, false}");
+    has_term("fixture", "{overload_kill_qlen, 20000}");
+    has_term("fixture", "{overload_kill_mem_size, 3000000}");
+    has_term("fixture", "{overload_kill_restart_after, 5000}");
     lacks("{lager,");
 }
 END_TEST
@@ -167,11 +345,14 @@ START_TEST(test_node_sys_config_otp_overrides)
                           "logger.overload_kill_mem_size=64MiB",
                           "logger.overload_kill_restart_after=infinity"};
     config_for(sets, 9);
-    has("{sync_mode_qlen, 2000}, {drop_mode_qlen, 2000}, {flush_qlen, 5000}");
-    has("{burst_limit_enable, false}");
-    has("{burst_limit_window_time, 2000}");
-    has("{overload_kill_enable, true}");
-    has("{overload_kill_mem_size, 67108864}, {overload_kill_restart_after, infinity}");
+    has_term("fixture", "{sync_mode_qlen, 2000}");
+    has_term("fixture", "{drop_mode_qlen, 2000}");
+    has_term("fixture", "{flush_qlen, 5000}");
+    has_term("fixture", "{burst_limit_enable, false}");
+    has_term("fixture", "{burst_limit_window_time, 2000}");
+    has_term("fixture", "{overload_kill_enable, true}");
+    has_term("fixture", "{overload_kill_mem_size, 67108864}");
+    has_term("fixture", "{overload_kill_restart_after, infinity}");
 }
 END_TEST
 
@@ -202,6 +383,8 @@ Suite *node_suite(void)
     tcase_add_test(tc, test_node_sys_config_otp_defaults);
     tcase_add_test(tc, test_node_sys_config_otp_overrides);
     tcase_add_test(tc, test_node_sys_config_escapes_the_path);
+    tcase_add_loop_test(tc, test_node_sys_config_same_terms_as_before, 0,
+                        (int)(sizeof goldens / sizeof goldens[0]));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -87,6 +87,7 @@ START_TEST(test_scenario_defaults_match_documentation)
     ck_assert_int_eq(sc.pool_mode, POOL_SPAWN);
     ck_assert_uint_eq(sc.pool_size, 100);
     ck_assert_uint_eq(sc.acceptors, 16);
+    ck_assert_int_eq(sc.max_connections, SCENARIO_UNDEFINED); /* infinity: no cap */
     ck_assert_int_eq(sc.backend, BACKEND_FIXTURE);
     ck_assert_int_eq(sc.level, LEVEL_INFO);
     ck_assert_int_eq(sc.async_threshold, 20);
@@ -521,12 +522,29 @@ START_TEST(test_scenario_window_larger_than_threshold_names_line)
 }
 END_TEST
 
+START_TEST(test_scenario_max_connections)
+{
+    load_ok("[pool]\nmax_connections = 1024\n");
+    ck_assert_int_eq(sc.max_connections, 1024);
+    load_ok("[pool]\nmax_connections = infinity\n");
+    ck_assert_int_eq(sc.max_connections, SCENARIO_UNDEFINED);
+    load_bad("[pool]\nmax_connections = 0\n",
+             "t.ini:2: bad value '0' for [pool] max_connections: expected an integer >= 1, or "
+             "infinity");
+    load_bad("[pool]\nmax_connections = -5\n", "t.ini:2: bad value '-5'");
+    load_bad("[pool]\nmax_connections = lots\n", "t.ini:2: bad value 'lots'");
+}
+END_TEST
+
 START_TEST(test_scenario_otp_qlen_order)
 {
     load_bad("[logger]\nbackend = otp\nsync_mode_qlen = 300\n",
              "t.ini:3: [logger] OTP logger needs sync_mode_qlen <= drop_mode_qlen <= flush_qlen, "
              "got 300, 200, 1000");
-    load_bad("[logger]\nflush_qlen = 100\n", "t.ini:2: [logger] OTP logger needs");
+    load_bad("[logger]\nbackend = otp\nflush_qlen = 100\n", "t.ini:3: [logger] OTP logger needs");
+    /* a backend's rules hold only when it is the backend: the fixture reads no OTP queue */
+    load_ok("[logger]\nflush_qlen = 100\n");
+    load_ok("[logger]\nbackend = otp\nasync_threshold = 20\nasync_threshold_window = 25\n");
     load_bad("[logger]\ndrop_mode_qlen = 1\n",
              "t.ini:2: bad value '1' for [logger] drop_mode_qlen: expected an integer >= 2");
     load_ok("[logger]\nsync_mode_qlen = 200\ndrop_mode_qlen = 200\nflush_qlen = 200\n");
@@ -835,7 +853,8 @@ START_TEST(test_scenario_foreach_reports_every_key_formatted)
     memset(&t, 0, sizeof t);
     scenario_defaults(&sc);
     scenario_foreach(&sc, append_kv, &t);
-    ck_assert_uint_eq(t.count, 38);
+    ck_assert_uint_eq(t.count, 39);
+    ck_assert_ptr_nonnull(strstr(t.buf, "max_connections = infinity\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "sample_interval = 250ms\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "async_threshold_window = undefined\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "overload_kill_mem_size = 3MB\n"));
@@ -980,6 +999,7 @@ Suite *scenario_suite(void)
     tc = tcase_create("cross-key");
     tcase_add_test(tc, test_scenario_window_larger_than_threshold_names_line);
     tcase_add_test(tc, test_scenario_otp_qlen_order);
+    tcase_add_test(tc, test_scenario_max_connections);
     tcase_add_test(tc, test_scenario_backend_invalid_combinations);
     tcase_add_test(tc, test_scenario_stages_exclude_rate_and_ramp);
     tcase_add_test(tc, test_scenario_ramp_not_longer_than_duration);

@@ -13,6 +13,9 @@
     X(gate)                                                                                        \
     X(hist)                                                                                        \
     X(load)                                                                                        \
+    X(load_config)                                                                                 \
+    X(load_sched)                                                                                  \
+    X(http_parse)                                                                                  \
     X(probe)                                                                                       \
     X(series)                                                                                      \
     X(explain)                                                                                     \
