@@ -20,10 +20,10 @@ struct sampler {
     pthread_t thread;
     struct probe *probe;
     uint64_t t0;
-    struct slots slots; /* the thread's only (and sampler_stop's once it has joined) */
+    struct slots slots; /* the thread's, changed under mu (sampler_stop's once joined) */
     _Atomic int phase;
     atomic_bool stop;
-    atomic_bool lost; /* the node stopped answering for good */
+    atomic_bool lost; /* the connection to the node was lost */
     char lost_why[LJ_ERR_LEN];
     struct load *_Atomic load;
 
