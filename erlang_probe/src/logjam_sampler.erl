@@ -71,7 +71,9 @@ start(Dest, IntervalMs) ->
 start(Dest, IntervalMs, Send) when is_pid(Dest), is_integer(IntervalMs), IntervalMs > 0,
                                    is_function(Send, 2) ->
     T0 = erlang:monotonic_time(millisecond),
-    Pid = spawn(fun() -> init(Dest, IntervalMs, T0, Send) end),
+    %% High from its first reduction: a sampler spawned at normal priority next to a busy
+    %% high-priority process (a diagnosis) would not even arm its first timer in time.
+    Pid = spawn_opt(fun() -> init(Dest, IntervalMs, T0, Send) end, [{priority, high}]),
     {ok, Pid, T0}.
 
 %% @doc Stop the sampler and its reader; returns once both are gone (or after 5 s). A sampler
@@ -93,7 +95,6 @@ stop(Pid) when is_pid(Pid) ->
 %%====================================================================
 
 init(Dest, Interval, T0, Send) ->
-    process_flag(priority, high),
     %% Traps exits so that the link to the reader only ever kills the reader: the sampler
     %% kills the reader when it stops, and the reader dies with a crashed sampler.
     process_flag(trap_exit, true),
