@@ -15,7 +15,9 @@
 %% .1, the file -> .0, a fresh empty file, and a reopen, all inside the manager - under a
 %% debug flood that is a stall every few seconds, and the first bursts over
 %% async_threshold come from it. Between two checks the file grows past 10 MiB by up to
-%% a second of lines, as lager's does.
+%% a second of lines, as lager's does. The line goes to file:write as iodata: lager encodes
+%% it first (unicode:characters_to_binary), which costs what file:write's own conversion of
+%% iodata costs (bench/sink_drain), so the fixture leaves it out.
 %% Then `write_cost_us' simulates a slow disk: whole milliseconds are slept (`receive
 %% after', which leaves the mailbox alone and the CPU free, as a process blocked on a disk
 %% would), the sub-millisecond remainder is busy-waited on the monotonic clock.
