@@ -268,6 +268,52 @@ START_TEST(test_series_gaps_and_coverage)
 }
 END_TEST
 
+/* A gate on a gauge decided with over 5% of its window's samples missing says so, in the
+ * text summary and in summary.json; the samples line says missed and the longest gap. */
+START_TEST(test_report_notes_a_gate_on_thin_samples)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    struct series *s = make_series(NULL, 0);
+    struct sample smp = *series_last(s);
+    smp.at_us += 2000000; /* 3 samples missing out of 18 */
+    series_add(s, &smp);
+    struct results r;
+    results_of(s, &r);
+    r.interval_us = 500000;
+    r.missed = 3;
+    struct gate g[2];
+    char err[LJ_ERR_LEN];
+    ck_assert_int_eq(gate_parse("processes", "max < 20000", &g[0], err), 0);
+    ck_assert_int_eq(gate_parse("requests", "count < 5", &g[1], err), 0);
+    struct gate_result gr[2] = {{&g[0], true, 5100, true}, {&g[1], true, 0, true}};
+    struct report rep = {.sc = &sc,
+                         .r = &r,
+                         .gates = gr,
+                         .ngates = 2,
+                         .verdict = "pass",
+                         .error = "",
+                         .out_dir = "/tmp/x"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    report_text(f, &rep, false);
+    fclose(f);
+    ck_assert_msg(strstr(text, "(decided on 15 of 18 expected samples (3 missing))"), "%s", text);
+    ck_assert_msg(strstr(text, "samples 15 (3 missed, longest gap 2"), "%s", text);
+    json_t *j = report_json(&rep);
+    json_t *gates = json_object_get(j, "gates");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(gates, 0), "note")),
+                     "decided on 15 of 18 expected samples (3 missing)");
+    ck_assert_ptr_null(json_object_get(json_array_get(gates, 1), "note")); /* not a gauge */
+    json_t *js = json_object_get(json_object_get(j, "metrics"), "samples");
+    ck_assert(json_real_value(json_object_get(js, "longest_gap")) == 2.0);
+    json_decref(j);
+    free(text);
+    series_free(s);
+}
+END_TEST
+
 /* samples.csv's header and rows come from the table, with the columns and formats they
  * always had (scripts read them by name and position). */
 START_TEST(test_csv_columns_come_from_the_table)
@@ -340,6 +386,7 @@ Suite *series_suite(void)
     tcase_add_test(tc, test_series_load_metrics_and_no_data);
     tcase_add_test(tc, test_series_always_sync_has_no_first_switch);
     tcase_add_test(tc, test_series_gaps_and_coverage);
+    tcase_add_test(tc, test_report_notes_a_gate_on_thin_samples);
     suite_add_tcase(s, tc);
     return s;
 }
