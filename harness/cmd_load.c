@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,26 +14,46 @@
 
 #include "hist.h"
 #include "load.h"
-#include "scenario.h"
+#include "load_config_scenario.h"
 #include "signals.h"
 #include "units.h"
 #include "util.h"
 
 #define CMD_LOAD_POLL_NS 20000000L /* how often the main thread looks at load_done */
 
-static const char cmd_load_usage[] =
-    "usage: logjam load [options] http://127.0.0.1:PORT/path\n"
-    "  -c, --connections N   connections to keep open (default 10)\n"
-    "  -t, --threads N       event-loop threads (default 2, at most N connections)\n"
-    "  -d, --duration T      how long to send, e.g. 10s, 500ms (default 10s)\n"
-    "  -R, --rate R          open loop at R requests/s (e.g. 20000, 6000/s); 0 or absent:\n"
-    "                        closed loop, each connection sends when its reply arrives\n"
-    "      --ramp T          open loop: rise linearly from 0 to R over T\n"
-    "      --timeout T       client timeout per request: close, count, reconnect (default 2s)\n"
-    "      --latency         print the full percentile distribution (corrected latency)\n"
-    "      --latency-dump F  write both percentile distributions to file F\n"
-    "      --json            print one JSON object instead of the text report\n"
-    "The target must be on loopback (127.0.0.0/8).\n";
+/* The usage text, with the defaults a scenario has (load_config_defaults). */
+static void cmd_load_usage(FILE *out)
+{
+    struct load_config d;
+    char dur[32], tmo[32];
+    load_config_defaults(&d);
+    fprintf(out,
+            "usage: logjam load [options] http://127.0.0.1:PORT/path\n"
+            "  -c, --connections N   connections to keep open (default %u, at most %u)\n"
+            "  -t, --threads N       event-loop threads (default %u, at most %u and at most N\n"
+            "                        connections)\n"
+            "  -d, --duration T      how long to send, e.g. 10s, 500ms (default %s)\n"
+            "  -R, --rate R          open loop at R requests/s (e.g. 20000, 6000/s); 0 or absent:\n"
+            "                        closed loop, each connection sends when its reply arrives\n"
+            "      --ramp T          open loop: rise linearly from 0 to R over T\n"
+            "      --timeout T       client timeout per request: close, count, reconnect (default "
+            "%s)\n"
+            "      --latency         print the full percentile distribution (corrected latency)\n"
+            "      --latency-dump F  write both percentile distributions to file F\n"
+            "      --json            print one JSON object instead of the text report\n"
+            "The defaults are the scenario keys' (logjam keys). The target must be on loopback\n"
+            "(127.0.0.0/8).\n",
+            d.connections, LOAD_MAX_CONNECTIONS, d.threads, LOAD_MAX_THREADS,
+            units_format_duration(d.duration_us, dur, sizeof dur),
+            units_format_duration(d.timeout_us, tmo, sizeof tmo));
+}
+
+/* What the command line asks for. */
+struct cmd_load_args {
+    struct load_config cfg;
+    const char *url, *dump;
+    bool full, json;
+};
 
 /* What one run measured. */
 struct cmd_load_result {
@@ -100,15 +121,14 @@ static double tv_s(struct timeval tv)
 
 /* Run the load (its threads never take the signals); the main thread stops it at the end of
  * the phase or on SIGINT/SIGTERM. Returns 0, or -1 with err. */
-static int cmd_load_run(const struct scenario *sc, uint32_t addr, uint16_t port,
-                        struct cmd_load_result *r, char *err)
+static int cmd_load_run(const struct load_config *cfg, struct cmd_load_result *r, char *err)
 {
     sigset_t old;
     struct load *l = NULL;
     int rc = -1;
 
     signals_install(SIGNALS_SECOND_COUNTS);
-    l = load_new(sc, addr, port, err);
+    l = load_new(cfg, err);
     if (!l)
         goto fail;
     uint64_t t0 = now_us();
@@ -141,7 +161,7 @@ fail:
     return rc;
 }
 
-static void cmd_load_print_text(const char *url, const struct scenario *sc,
+static void cmd_load_print_text(const char *url, const struct load_config *cfg,
                                 const struct cmd_load_result *r, bool full)
 {
     const struct load_counters *c = &r->c;
@@ -149,12 +169,12 @@ static void cmd_load_print_text(const char *url, const struct scenario *sc,
     double cpu = r->user_s + r->sys_s;
     static const double pcts[] = {50, 75, 90, 99, 99.9, 99.99};
 
-    printf("Running %.2fs test @ %s\n", (double)sc->duration_us / 1e6, url);
-    if (sc->rate > 0)
-        printf("  %u threads and %u connections, open loop at %.0f req/s\n", sc->threads,
-               sc->connections, sc->rate);
+    printf("Running %.2fs test @ %s\n", (double)cfg->duration_us / 1e6, url);
+    if (cfg->rate > 0)
+        printf("  %u threads and %u connections, open loop at %.0f req/s\n", cfg->threads,
+               cfg->connections, cfg->rate);
     else
-        printf("  %u threads and %u connections, closed loop\n", sc->threads, sc->connections);
+        printf("  %u threads and %u connections, closed loop\n", cfg->threads, cfg->connections);
     printf("  %-22s %10s %10s %10s\n", "Latency (ms)", "corrected", "uncorr.", "");
     printf("  %-22s %10.3f %10.3f\n", "mean", hist_mean(r->cor) / 1e3, hist_mean(r->unc) / 1e3);
     printf("  %-22s %10.3f %10.3f\n", "stdev", hist_stddev(r->cor) / 1e3,
@@ -173,7 +193,7 @@ static void cmd_load_print_text(const char *url, const struct scenario *sc,
     }
     printf("  %llu requests in %.2fs (%llu sent, %llu connects)\n", (unsigned long long)done,
            r->elapsed_s, (unsigned long long)c->sent, (unsigned long long)c->connects);
-    if (sc->rate > 0)
+    if (cfg->rate > 0)
         printf("  scheduled %llu, backlog %llu at the end\n", (unsigned long long)c->scheduled,
                (unsigned long long)c->backlog);
     if (c->failed || c->errored || c->timeouts)
@@ -206,7 +226,7 @@ static json_t *cmd_load_hist_json(const struct hist *h)
     return o;
 }
 
-static int cmd_load_print_json(const char *url, const struct scenario *sc,
+static int cmd_load_print_json(const char *url, const struct load_config *cfg,
                                const struct cmd_load_result *r)
 {
     const struct load_counters *c = &r->c;
@@ -215,10 +235,10 @@ static int cmd_load_print_json(const char *url, const struct scenario *sc,
     json_t *o = json_object(), *req = json_object(), *lat = json_object(), *cpuo = json_object();
 
     json_object_set_new(o, "url", json_string(url));
-    json_object_set_new(o, "connections", json_integer(sc->connections));
-    json_object_set_new(o, "threads", json_integer(sc->threads));
-    json_object_set_new(o, "duration", json_real((double)sc->duration_us / 1e6));
-    json_object_set_new(o, "rate_target", json_real(sc->rate));
+    json_object_set_new(o, "connections", json_integer(cfg->connections));
+    json_object_set_new(o, "threads", json_integer(cfg->threads));
+    json_object_set_new(o, "duration", json_real((double)cfg->duration_us / 1e6));
+    json_object_set_new(o, "rate_target", json_real(cfg->rate));
     json_object_set_new(o, "elapsed", json_real(r->elapsed_s));
     json_object_set_new(o, "interrupted", json_boolean(r->interrupted));
     json_object_set_new(req, "completed", json_integer((json_int_t)done));
@@ -267,7 +287,55 @@ static int cmd_load_dump(const char *path, const struct cmd_load_result *r, char
 
 enum { OPT_TIMEOUT = 256, OPT_LATENCY, OPT_DUMP, OPT_JSON, OPT_RAMP, OPT_HELP };
 
-int cmd_load(int argc, char **argv)
+/* Apply one option to a. Returns NULL, or the flag whose value does not parse (the bounds are
+ * load_config_check's). */
+static const char *cmd_load_option(struct cmd_load_args *a, int opt, const char *arg)
+{
+    struct load_config *cfg = &a->cfg;
+    uint64_t v;
+    switch (opt) {
+    case 'c':
+        if (units_parse_uint(arg, UINT_MAX, &v) < 0)
+            return "-c";
+        cfg->connections = (unsigned)v;
+        break;
+    case 't':
+        if (units_parse_uint(arg, UINT_MAX, &v) < 0)
+            return "-t";
+        cfg->threads = (unsigned)v;
+        break;
+    case 'd':
+        if (units_parse_duration(arg, &cfg->duration_us) < 0)
+            return "-d";
+        break;
+    case 'R':
+        if (units_parse_rate(arg, &cfg->rate) < 0)
+            return "-R";
+        break;
+    case OPT_RAMP:
+        if (units_parse_duration(arg, &cfg->ramp_us) < 0)
+            return "--ramp";
+        break;
+    case OPT_TIMEOUT:
+        if (units_parse_duration(arg, &cfg->timeout_us) < 0)
+            return "--timeout";
+        break;
+    case OPT_LATENCY:
+        a->full = true;
+        break;
+    case OPT_DUMP:
+        a->dump = arg;
+        break;
+    case OPT_JSON:
+        a->json = true;
+        break;
+    }
+    return NULL;
+}
+
+/* Read the command line into a, starting from the scenario's defaults. Returns -1 to go on, or
+ * the exit code to return at once (--help, a usage error, a value that does not parse). */
+static int cmd_load_parse_args(int argc, char **argv, struct cmd_load_args *a)
 {
     static const struct option opts[] = {
         {"connections", required_argument, NULL, 'c'},
@@ -282,81 +350,48 @@ int cmd_load(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    struct scenario sc;
-    struct cmd_load_result r = {0};
-    char err[LJ_ERR_LEN] = "";
-    const char *dump = NULL, *bad = NULL;
-    bool full = false, json = false;
-    uint64_t v;
-    int opt, rc = LJ_EXIT_INVALID;
+    int opt;
 
-    memset(&sc, 0, sizeof sc);
-    sc.connections = 10;
-    sc.threads = 2;
-    sc.duration_us = 10000000;
-    sc.client_timeout_us = 2000000;
+    memset(a, 0, sizeof *a);
+    load_config_defaults(&a->cfg);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:t:d:R:", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'c':
-            if (units_parse_uint(optarg, 1000000, &v) < 0 || v == 0)
-                bad = "-c";
-            sc.connections = (unsigned)v;
-            break;
-        case 't':
-            if (units_parse_uint(optarg, 1024, &v) < 0 || v == 0)
-                bad = "-t";
-            sc.threads = (unsigned)v;
-            break;
-        case 'd':
-            if (units_parse_duration(optarg, &sc.duration_us) < 0 || sc.duration_us == 0)
-                bad = "-d";
-            break;
-        case 'R':
-            if (units_parse_rate(optarg, &sc.rate) < 0)
-                bad = "-R";
-            break;
-        case OPT_RAMP:
-            if (units_parse_duration(optarg, &sc.ramp_us) < 0)
-                bad = "--ramp";
-            break;
-        case OPT_TIMEOUT:
-            if (units_parse_duration(optarg, &sc.client_timeout_us) < 0)
-                bad = "--timeout";
-            break;
-        case OPT_LATENCY:
-            full = true;
-            break;
-        case OPT_DUMP:
-            dump = optarg;
-            break;
-        case OPT_JSON:
-            json = true;
-            break;
-        case OPT_HELP:
-            fputs(cmd_load_usage, stdout);
+        if (opt == OPT_HELP) {
+            cmd_load_usage(stdout);
             return LJ_EXIT_PASS;
-        default:
-            fputs(cmd_load_usage, stderr);
+        }
+        if (opt == '?') {
+            cmd_load_usage(stderr);
             return LJ_EXIT_USAGE;
         }
+        const char *bad = cmd_load_option(a, opt, optarg);
         if (bad) {
             fprintf(stderr, "logjam: load: invalid value '%s' for %s\n", optarg, bad);
             return LJ_EXIT_INVALID;
         }
     }
     if (optind != argc - 1) {
-        fputs(cmd_load_usage, stderr);
+        cmd_load_usage(stderr);
         return LJ_EXIT_USAGE;
     }
-    const char *url = argv[optind];
-    uint32_t addr;
-    uint16_t port;
-    if (cmd_load_parse_url(url, &addr, &port, sc.request, sizeof sc.request, err) < 0)
-        goto fail;
-    if (sc.threads > sc.connections)
-        sc.threads = sc.connections;
+    a->url = argv[optind];
+    return -1;
+}
 
+int cmd_load(int argc, char **argv)
+{
+    struct cmd_load_args a;
+    struct cmd_load_result r = {0};
+    char err[LJ_ERR_LEN] = "";
+    int rc = cmd_load_parse_args(argc, argv, &a);
+
+    if (rc >= 0)
+        return rc;
+    rc = LJ_EXIT_INVALID;
+    struct load_config *cfg = &a.cfg;
+    if (cmd_load_parse_url(a.url, &cfg->addr, &cfg->port, cfg->path, sizeof cfg->path, err) < 0 ||
+        load_config_check(cfg, err) < 0)
+        goto fail;
     r.cor = hist_new();
     r.unc = hist_new();
     rc = LJ_EXIT_HARNESS;
@@ -364,17 +399,17 @@ int cmd_load(int argc, char **argv)
         lj_err(err, "out of memory");
         goto fail;
     }
-    if (cmd_load_run(&sc, addr, port, &r, err) < 0) {
-        /* load_new refuses bad values (fd limit, path): nothing was started */
+    if (cmd_load_run(cfg, &r, err) < 0) {
+        /* load_new refuses what the machine cannot give (fd limit): nothing was started */
         rc = r.c.sent == 0 && strstr(err, "pthread") == NULL ? LJ_EXIT_INVALID : LJ_EXIT_HARNESS;
         goto fail;
     }
-    if (dump && cmd_load_dump(dump, &r, err) < 0)
+    if (a.dump && cmd_load_dump(a.dump, &r, err) < 0)
         goto fail;
-    if (json)
-        cmd_load_print_json(url, &sc, &r);
+    if (a.json)
+        cmd_load_print_json(a.url, cfg, &r);
     else
-        cmd_load_print_text(url, &sc, &r, full);
+        cmd_load_print_text(a.url, cfg, &r, a.full);
     fflush(stdout);
     hist_free(r.cor);
     hist_free(r.unc);

@@ -1,10 +1,10 @@
-/* load.c -- libevent load generator: keep-alive HTTP/1.1 on raw sockets, open/closed loop. */
+/* load.c -- libevent load generator: keep-alive HTTP/1.1 connections on raw sockets, their
+ * threads and timers, open or closed loop. */
 #include "load.h"
 
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/event_struct.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -12,24 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "http_parse.h"
+#include "load_sched.h"
 #include "util.h"
 
 /*
  * Design (measured against bufferevents, see bench/): every connection is a raw non-blocking
  * socket with one persistent EV_READ event, added once per TCP connection, so a request costs
  * one write(2) and one read(2) and no epoll_ctl; EV_WRITE is armed only for connect and for
- * a short write. Responses are framed by hand (status line, Content-Length, Connection).
+ * a short write. Responses are framed by http_parse.c (status line, Content-Length, Connection).
  *
- * Open loop: global request g (0-based) is due at start + Ninv(g + 1), where N(t) is the
- * integral of the rate schedule (constant, ramp from 0, or piecewise-linear stages); thread
- * i of T owns every g = k*T + i. A thread's backlog is implicit: due(now) - issued. A
+ * Open loop: load_sched.c says when each request of each thread is due. A thread's backlog is
+ * implicit: due(now) - issued. A
  * per-thread timerfd (CLOCK_MONOTONIC, absolute, microseconds) fires at the next intended time
  * when a connection is idle; a reply hands the next due request to its now-idle connection at
  * once. A late wake-up just finds more requests due: none is lost.
@@ -48,7 +48,6 @@
  */
 
 #define LOAD_READ_BUF 65536
-#define LOAD_LINE_LEN 96
 #define LOAD_FD_MARGIN 100
 #define LOAD_BACKOFF_MIN_US 10000
 #define LOAD_BACKOFF_MAX_US 500000
@@ -56,13 +55,11 @@
 #define LOAD_CONNECT_GAP_US 100        /* ... at 100 us per connection when there is no ramp */
 #define LOAD_SWEEP_MIN_US 1000
 #define LOAD_SWEEP_MAX_US 50000
-#define LOAD_MAX_SEGS (SCENARIO_MAX_STAGES + 2)
 #ifndef LOAD_SEND_QUANTUM_US
 #define LOAD_SEND_QUANTUM_US 250 /* default open-loop tick batching, see the design note */
 #endif
 
 enum conn_state { CS_CLOSED = 0, CS_BACKOFF, CS_CONNECTING, CS_IDLE, CS_BUSY };
-enum parse_state { PS_STATUS = 0, PS_HEADERS, PS_BODY, PS_BODY_EOF };
 
 struct load_thread;
 
@@ -70,29 +67,19 @@ struct conn {
     struct event rev, wev; /* wev: connect, short writes, and the back-off timer */
     struct load_thread *t;
     int fd;
-    uint8_t state, pstate;
-    bool close_after, chunked, answered; /* answered: a reply came since the connect */
-    bool queued;                         /* has an entry in the idle ring */
-    uint16_t status;
-    uint16_t linelen;
+    uint8_t state;
+    bool answered; /* a reply came since the connect */
+    bool queued;   /* has an entry in the idle ring */
     uint32_t woff;
-    int64_t body_left; /* -1: no Content-Length */
     uint64_t intended_us, sent_us, since_us;
     uint64_t backoff_us;
-    char line[LOAD_LINE_LEN];
+    struct http_parse hp; /* the response being read */
 };
 
 /* Single-writer counters: the loop thread stores with relaxed atomics (no lock prefix),
  * any thread may read them at any time. */
 struct load_stats {
     _Atomic uint64_t sent, ok, failed, errored, timeouts, connects, open;
-};
-
-struct seg {
-    double t0;  /* seconds from start */
-    double dur; /* seconds; the last segment is open-ended */
-    double r0, r1;
-    double n0; /* requests scheduled before t0 */
 };
 
 struct load_thread {
@@ -122,15 +109,14 @@ struct load_thread {
 struct load {
     unsigned nthreads, connections;
     bool open_loop;
-    uint64_t duration_us, ramp_us, timeout_us, sweep_us, spread_us;
+    uint64_t duration_us, timeout_us, sweep_us, spread_us;
     uint64_t quantum_us; /* open loop: minimum gap between two schedule ticks */
     uint64_t start_us;
     uint32_t addr;
     uint16_t port;
     char *req;
     size_t reqlen;
-    struct seg segs[LOAD_MAX_SEGS];
-    unsigned nsegs;
+    struct load_sched sched;
     struct load_thread *threads;
     _Atomic bool stopping;
     bool joined;
@@ -166,100 +152,21 @@ static struct timeval tv_of_us(uint64_t us)
     return tv;
 }
 
-/* ---- the arrival schedule ---------------------------------------------------------------- */
-
-static void sched_build(struct load *l, const struct scenario *sc)
-{
-    double t = 0.0, n = 0.0, r = 0.0;
-    l->nsegs = 0;
-    if (sc->nstages > 0) {
-        for (unsigned i = 0; i < sc->nstages && i < SCENARIO_MAX_STAGES; i++) {
-            double d = (double)sc->stages[i].duration_us / 1e6;
-            if (d <= 0.0) {
-                r = sc->stages[i].rate;
-                continue;
-            }
-            l->segs[l->nsegs++] = (struct seg){t, d, r, sc->stages[i].rate, n};
-            n += d * (r + sc->stages[i].rate) / 2.0;
-            t += d;
-            r = sc->stages[i].rate;
-        }
-    } else if (sc->ramp_us > 0) {
-        double d = (double)sc->ramp_us / 1e6;
-        l->segs[l->nsegs++] = (struct seg){0.0, d, 0.0, sc->rate, 0.0};
-        t = d;
-        n = d * sc->rate / 2.0;
-        r = sc->rate;
-    } else {
-        r = sc->rate;
-    }
-    l->segs[l->nsegs++] = (struct seg){t, INFINITY, r, r, n}; /* hold the last rate */
-}
-
-/* Requests scheduled in the first `s` seconds (N(s)). */
-static double sched_n(const struct load *l, double s)
-{
-    unsigned i = l->nsegs - 1;
-    while (i > 0 && s < l->segs[i].t0)
-        i--;
-    const struct seg *g = &l->segs[i];
-    double dt = s - g->t0;
-    if (dt < 0.0)
-        dt = 0.0;
-    double a = isinf(g->dur) ? 0.0 : (g->r1 - g->r0) / (2.0 * g->dur);
-    return g->n0 + g->r0 * dt + a * dt * dt;
-}
-
-/* Seconds from start at which N reaches n (INFINITY if never). */
-static double sched_inv(const struct load *l, double n, unsigned *cursor)
-{
-    unsigned i = *cursor;
-    while (i + 1 < l->nsegs && n > l->segs[i + 1].n0)
-        i++;
-    while (i > 0 && n <= l->segs[i].n0)
-        i--;
-    *cursor = i;
-    const struct seg *g = &l->segs[i];
-    double m = n - g->n0;
-    double a = isinf(g->dur) ? 0.0 : (g->r1 - g->r0) / (2.0 * g->dur);
-    if (fabs(a) < 1e-12) {
-        if (g->r0 <= 0.0)
-            return INFINITY;
-        return g->t0 + m / g->r0;
-    }
-    double disc = g->r0 * g->r0 + 4.0 * a * m;
-    if (disc < 0.0)
-        disc = 0.0;
-    double den = g->r0 + sqrt(disc);
-    if (den <= 0.0)
-        return INFINITY;
-    return g->t0 + 2.0 * m / den;
-}
+/* ---- the arrival schedule, in absolute time ------------------------------------------ */
 
 /* Requests of thread t due by time `at` (absolute us), never past the end of the phase. */
 static uint64_t sched_due(const struct load_thread *t, uint64_t at)
 {
     const struct load *l = t->l;
-    if (at <= l->start_us)
-        return 0;
-    uint64_t rel = at - l->start_us;
-    if (rel > l->duration_us)
-        rel = l->duration_us;
-    double g = floor(sched_n(l, (double)rel / 1e6) + 1e-9); /* global requests due */
-    if (g < (double)t->index + 1.0)
-        return 0;
-    return (uint64_t)((g - (double)t->index - 1.0) / (double)l->nthreads) + 1;
+    return at <= l->start_us ? 0 : load_sched_due(&l->sched, t->index, at - l->start_us);
 }
 
 /* Intended send time (absolute us) of the thread's k-th request; UINT64_MAX if never. */
 static uint64_t sched_time(struct load_thread *t, uint64_t k)
 {
-    struct load *l = t->l;
-    double g = (double)k * (double)l->nthreads + (double)t->index + 1.0;
-    double s = sched_inv(l, g, &t->seg_cursor);
-    if (!isfinite(s) || s * 1e6 >= (double)l->duration_us)
-        return UINT64_MAX;
-    return l->start_us + (uint64_t)ceil(s * 1e6);
+    const struct load *l = t->l;
+    uint64_t rel = load_sched_time(&l->sched, t->index, k, &t->seg_cursor);
+    return rel == UINT64_MAX ? UINT64_MAX : l->start_us + rel;
 }
 
 /* ---- connections ------------------------------------------------------------------------ */
@@ -381,8 +288,7 @@ static void conn_flush(struct conn *c)
 static void conn_send(struct conn *c, uint64_t intended, uint64_t now)
 {
     c->state = CS_BUSY;
-    c->pstate = PS_STATUS;
-    c->linelen = 0;
+    http_parse_reset(&c->hp);
     c->woff = 0;
     c->intended_us = intended;
     c->sent_us = now;
@@ -494,142 +400,19 @@ static void conn_idle(struct conn *c, uint64_t now)
 
 /* ---- responses ---------------------------------------------------------------------------- */
 
-static bool header_is(const char *s, size_t len, const char *name, size_t nlen)
-{
-    return len >= nlen && strncasecmp(s, name, nlen) == 0;
-}
-
-static bool value_has(const char *s, size_t len, const char *word)
-{
-    size_t w = strlen(word);
-    for (size_t i = 0; i + w <= len; i++)
-        if (strncasecmp(s + i, word, w) == 0)
-            return true;
-    return false;
-}
-
-/* One line of the head without its CRLF. Returns 1 when the head ends, 0 to go on, -1 on a
- * malformed or unsupported response. */
-static int conn_line(struct conn *c, const char *s, size_t len)
-{
-    if (c->pstate == PS_STATUS) {
-        if (len < 12 || memcmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ')
-            return -1;
-        unsigned st = 0;
-        for (int i = 9; i < 12; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return -1;
-            st = st * 10 + (unsigned)(s[i] - '0');
-        }
-        c->status = (uint16_t)st;
-        c->close_after = s[7] == '0'; /* HTTP/1.0 closes unless told keep-alive */
-        c->chunked = false;
-        c->body_left = -1;
-        c->pstate = PS_HEADERS;
-        return 0;
-    }
-    if (len == 0) {
-        if (c->status >= 100 && c->status < 200) { /* 100 Continue: the real one follows */
-            c->pstate = PS_STATUS;
-            return 0;
-        }
-        return c->chunked ? -1 : 1;
-    }
-    if (header_is(s, len, "content-length:", 15)) {
-        int64_t v = 0;
-        size_t i = 15;
-        while (i < len && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (i == len)
-            return -1;
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-            v = v * 10 + (s[i] - '0');
-        c->body_left = v;
-    } else if (header_is(s, len, "connection:", 11)) {
-        if (value_has(s + 11, len - 11, "close"))
-            c->close_after = true;
-        else if (value_has(s + 11, len - 11, "keep-alive"))
-            c->close_after = false;
-    } else if (header_is(s, len, "transfer-encoding:", 18)) {
-        c->chunked = value_has(s + 18, len - 18, "chunked");
-    }
-    return 0;
-}
-
 static void conn_complete(struct conn *c, uint64_t now)
 {
     struct load_thread *t = c->t;
     hist_record(t->corrected, now - c->intended_us);
     hist_record(t->uncorrected, now - c->sent_us);
-    stat_inc(c->status >= 200 && c->status < 300 ? &t->st.ok : &t->st.failed);
+    stat_inc(c->hp.status >= 200 && c->hp.status < 300 ? &t->st.ok : &t->st.failed);
     c->answered = true;
     c->backoff_us = 0;
-    if (c->close_after) {
+    if (c->hp.close_after) {
         conn_reopen(c, false);
         return;
     }
     conn_idle(c, now);
-}
-
-/* Feed bytes to the response parser. Returns bytes consumed when a response completed,
- * 0 when all were consumed and more are needed, -1 on a protocol error. */
-static ssize_t conn_parse(struct conn *c, const char *p, size_t n, bool *complete)
-{
-    size_t used = 0;
-    *complete = false;
-    while (used < n) {
-        if (c->pstate == PS_BODY) {
-            size_t take = n - used;
-            if ((int64_t)take > c->body_left)
-                take = (size_t)c->body_left;
-            c->body_left -= (int64_t)take;
-            used += take;
-            if (c->body_left == 0) {
-                *complete = true;
-                return (ssize_t)used;
-            }
-            continue;
-        }
-        if (c->pstate == PS_BODY_EOF)
-            return (ssize_t)n;
-        const char *s = p + used;
-        const char *nl = memchr(s, '\n', n - used);
-        if (!nl) {
-            size_t k = n - used;
-            if (c->linelen + k > LOAD_LINE_LEN)
-                k = LOAD_LINE_LEN - c->linelen; /* keep the start: names and short values */
-            memcpy(c->line + c->linelen, s, k);
-            c->linelen = (uint16_t)(c->linelen + k);
-            return (ssize_t)n;
-        }
-        size_t len = (size_t)(nl - s);
-        used += len + 1;
-        if (c->linelen > 0) {
-            size_t k = len;
-            if (c->linelen + k > LOAD_LINE_LEN)
-                k = LOAD_LINE_LEN - c->linelen;
-            memcpy(c->line + c->linelen, s, k);
-            s = c->line;
-            len = c->linelen + k;
-            c->linelen = 0;
-        }
-        if (len > 0 && s[len - 1] == '\r')
-            len--;
-        int r = conn_line(c, s, len);
-        if (r < 0)
-            return -1;
-        if (r == 1) {
-            if (c->body_left > 0) {
-                c->pstate = PS_BODY;
-            } else if (c->body_left < 0 && c->close_after && c->status != 204 && c->status != 304) {
-                c->pstate = PS_BODY_EOF;
-            } else {
-                *complete = true;
-                return (ssize_t)used;
-            }
-        }
-    }
-    return (ssize_t)used;
 }
 
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
@@ -649,9 +432,8 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
             return;
         }
         if (n == 0) {
-            if (c->state == CS_BUSY && c->pstate == PS_BODY_EOF) {
+            if (c->state == CS_BUSY && http_parse_until_close(&c->hp)) {
                 conn_close(c);
-                c->close_after = true;
                 conn_complete(c, now_us());
                 return;
             }
@@ -666,14 +448,14 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
             conn_reopen(c, true);
             return;
         }
-        bool complete;
-        ssize_t used = conn_parse(c, t->rbuf, (size_t)n, &complete);
-        if (used < 0 || (complete && used != n)) { /* malformed, or unsolicited extra bytes */
-            stat_inc(&t->st.errored);
+        size_t used;
+        enum http_parse_result r = http_parse_feed(&c->hp, t->rbuf, (size_t)n, &used);
+        if (r == HTTP_PARSE_ERROR || (r == HTTP_PARSE_DONE && used != (size_t)n)) {
+            stat_inc(&t->st.errored); /* malformed, or unsolicited extra bytes */
             conn_reopen(c, true);
             return;
         }
-        if (complete) {
+        if (r == HTTP_PARSE_DONE) {
             conn_complete(c, now_us());
             return;
         }
@@ -852,81 +634,61 @@ nomem:
     return -1;
 }
 
-struct load *load_new(const struct scenario *sc, uint32_t ipv4_loopback, uint16_t port, char *err)
+/* The periods of the client-timeout sweep and of the initial connects' spread. */
+static void load_periods(struct load *l, const struct load_config *cfg)
 {
-    struct load *l = NULL;
-    const char *path = sc->request[0] ? sc->request : "/";
-    unsigned char a = (unsigned char)(ipv4_loopback >> 24);
-
-    if (a != 127) {
-        lj_err(err, "load: refusing %u.%u.%u.%u: the target must be on loopback (127.0.0.0/8)", a,
-               (ipv4_loopback >> 16) & 255u, (ipv4_loopback >> 8) & 255u, ipv4_loopback & 255u);
-        goto fail;
-    }
-    if (port == 0) {
-        lj_err(err, "load: target port is 0");
-        goto fail;
-    }
-    if (sc->connections == 0) {
-        lj_err(err, "load.connections = 0: at least one connection is needed");
-        goto fail;
-    }
-    if (path[0] != '/' || strpbrk(path, " \r\n\t")) {
-        lj_err(err, "load.request = '%s': must be a path starting with '/', without blanks", path);
-        goto fail;
-    }
-    if (!(sc->rate >= 0.0) || !isfinite(sc->rate)) {
-        lj_err(err, "load.rate must be >= 0");
-        goto fail;
-    }
-    unsigned nthreads = sc->threads ? sc->threads : 1;
-    if (nthreads > sc->connections)
-        nthreads = sc->connections;
-    if (load_raise_nofile(sc->connections, sc->connections + LOAD_FD_MARGIN, err) < 0)
-        goto fail;
-
-    l = calloc(1, sizeof *l);
-    if (!l)
-        goto nomem;
-    l->nthreads = nthreads;
-    l->connections = sc->connections;
-    l->open_loop = sc->rate > 0.0 || sc->nstages > 0;
-    l->duration_us = sc->duration_us;
-    l->ramp_us = sc->ramp_us;
-    l->quantum_us = LOAD_SEND_QUANTUM_US;
-    l->timeout_us = sc->client_timeout_us;
     l->sweep_us = l->timeout_us / 20;
     if (l->sweep_us < LOAD_SWEEP_MIN_US)
         l->sweep_us = LOAD_SWEEP_MIN_US;
     if (l->sweep_us > LOAD_SWEEP_MAX_US)
         l->sweep_us = LOAD_SWEEP_MAX_US;
-    if (sc->ramp_us > 0) {
-        l->spread_us = sc->ramp_us;
+    if (cfg->ramp_us > 0) {
+        l->spread_us = cfg->ramp_us;
     } else {
-        l->spread_us = (uint64_t)sc->connections * LOAD_CONNECT_GAP_US;
+        l->spread_us = (uint64_t)cfg->connections * LOAD_CONNECT_GAP_US;
         if (l->spread_us > LOAD_CONNECT_SPREAD_US)
             l->spread_us = LOAD_CONNECT_SPREAD_US;
     }
     if (l->spread_us > l->duration_us / 2)
         l->spread_us = l->duration_us / 2;
-    l->addr = ipv4_loopback;
-    l->port = port;
-    sched_build(l, sc);
+}
 
-    size_t cap = strlen(path) + 64;
+struct load *load_new(const struct load_config *cfg, char *err)
+{
+    struct load *l = NULL;
+    uint32_t a = cfg->addr;
+
+    if (load_config_check(cfg, err) < 0)
+        return NULL;
+    if (load_raise_nofile(cfg->connections, cfg->connections + LOAD_FD_MARGIN, err) < 0)
+        return NULL;
+    l = calloc(1, sizeof *l);
+    if (!l)
+        goto nomem;
+    l->nthreads = cfg->threads;
+    l->connections = cfg->connections;
+    l->open_loop = cfg->rate > 0.0 || cfg->nstages > 0;
+    l->duration_us = cfg->duration_us;
+    l->quantum_us = LOAD_SEND_QUANTUM_US;
+    l->timeout_us = cfg->timeout_us;
+    load_periods(l, cfg);
+    l->addr = a;
+    l->port = cfg->port;
+    load_sched_build(&l->sched, cfg);
+
+    size_t cap = strlen(cfg->path) + 64;
     l->req = malloc(cap);
     if (!l->req)
         goto nomem;
-    int n = snprintf(l->req, cap, "GET %s HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\n\r\n", path, a,
-                     (ipv4_loopback >> 16) & 255u, (ipv4_loopback >> 8) & 255u,
-                     ipv4_loopback & 255u, port);
+    int n = snprintf(l->req, cap, "GET %s HTTP/1.1\r\nHost: %u.%u.%u.%u:%u\r\n\r\n", cfg->path,
+                     a >> 24, (a >> 16) & 255u, (a >> 8) & 255u, a & 255u, cfg->port);
     l->reqlen = (size_t)n;
 
-    l->threads = calloc(nthreads, sizeof *l->threads);
+    l->threads = calloc(l->nthreads, sizeof *l->threads);
     if (!l->threads)
         goto nomem;
-    unsigned base = sc->connections / nthreads, extra = sc->connections % nthreads;
-    for (unsigned i = 0; i < nthreads; i++)
+    unsigned base = l->connections / l->nthreads, extra = l->connections % l->nthreads;
+    for (unsigned i = 0; i < l->nthreads; i++)
         if (load_thread_init(l, &l->threads[i], i, base + (i < extra), err) < 0)
             goto fail;
     return l;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "load.h"
 #include "scenario_backend.h"
 
 static const char *const pool_names[] = {"spawn", "bounded", NULL};
@@ -57,9 +58,9 @@ const struct key scenario_keys[] = {
      "when to diagnose: peak, never, or METRIC OP VALUE (processes > 50000)", 0, 0, .erl = NULL},
 
     {"load", "connections", K_UINT, OFF(connections), "100", "client connections (1..100000)", 1,
-     100000, .erl = NULL},
-    {"load", "threads", K_UINT, OFF(threads), "1", "load generator event loops (1..64)", 1, 64,
-     .erl = NULL},
+     LOAD_MAX_CONNECTIONS, .erl = NULL},
+    {"load", "threads", K_UINT, OFF(threads), "1", "load generator event loops (1..64)", 1,
+     LOAD_MAX_THREADS, .erl = NULL},
     {"load", "rate", K_RATE, OFF(rate), "0/s", "open-loop target rate; 0 = closed loop", 0, 0,
      .erl = NULL},
     {"load", "ramp", K_DURATION, OFF(ramp_us), "0s", "linear ramp from 0 to rate", 0, 0,

@@ -11,7 +11,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hist.h"
@@ -199,22 +201,26 @@ static void srv_stop(struct srv *s)
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static void scenario_for(struct scenario *sc, unsigned conns, unsigned threads, double rate,
-                         uint64_t duration_us)
+/* A config aimed at 127.0.0.1:port (port 0: set it later). */
+static void config_for(struct load_config *cfg, uint16_t port, unsigned conns, unsigned threads,
+                       double rate, uint64_t duration_us)
 {
-    memset(sc, 0, sizeof *sc);
-    sc->connections = conns;
-    sc->threads = threads;
-    sc->rate = rate;
-    sc->duration_us = duration_us;
-    sc->client_timeout_us = 2000000;
-    strcpy(sc->request, "/ping");
+    memset(cfg, 0, sizeof *cfg);
+    cfg->addr = INADDR_LOOPBACK;
+    cfg->port = port;
+    cfg->connections = conns;
+    cfg->threads = threads;
+    cfg->rate = rate;
+    cfg->duration_us = duration_us;
+    cfg->timeout_us = 2000000;
+    strcpy(cfg->path, "/ping");
 }
 
-static struct load *start(const struct scenario *sc, struct srv *s)
+static struct load *start(struct load_config *cfg, struct srv *s)
 {
     char err[LJ_ERR_LEN];
-    struct load *l = load_new(sc, INADDR_LOOPBACK, s->port, err);
+    cfg->port = s->port;
+    struct load *l = load_new(cfg, err);
     ck_assert_msg(l != NULL, "load_new: %s", err);
     ck_assert_msg(load_start(l, err) == 0, "load_start: %s", err);
     return l;
@@ -241,41 +247,63 @@ static void wait_server_received(struct srv *s, uint64_t n)
 
 START_TEST(test_load_refuses_non_loopback)
 {
-    struct scenario sc;
+    struct load_config cfg;
     char err[LJ_ERR_LEN];
-    scenario_for(&sc, 4, 1, 0, 100000);
-    ck_assert_ptr_null(load_new(&sc, 0x0a000001, 8080, err)); /* 10.0.0.1 */
+    config_for(&cfg, 8080, 4, 1, 0, 100000);
+    cfg.addr = 0x0a000001; /* 10.0.0.1 */
+    ck_assert_ptr_null(load_new(&cfg, err));
     ck_assert_ptr_nonnull(strstr(err, "loopback"));
     ck_assert_ptr_nonnull(strstr(err, "10.0.0.1"));
-    ck_assert_ptr_null(load_new(&sc, 0x0100007f, 8080, err)); /* byte-swapped 127.0.0.1 */
-    ck_assert_ptr_null(load_new(&sc, 0xc0a80001, 8080, err)); /* 192.168.0.1 */
-    ck_assert_ptr_null(load_new(&sc, 0, 8080, err));
-    struct load *l = load_new(&sc, 0x7f010203, 8080, err); /* 127.1.2.3 is loopback */
+    cfg.addr = 0x0100007f; /* byte-swapped 127.0.0.1 */
+    ck_assert_ptr_null(load_new(&cfg, err));
+    cfg.addr = 0xc0a80001; /* 192.168.0.1 */
+    ck_assert_ptr_null(load_new(&cfg, err));
+    cfg.addr = 0;
+    ck_assert_ptr_null(load_new(&cfg, err));
+    cfg.addr = 0x7f010203; /* 127.1.2.3 is loopback */
+    struct load *l = load_new(&cfg, err);
     ck_assert_msg(l != NULL, "%s", err);
     load_free(l);
 }
 END_TEST
 
+/* In a child whose hard RLIMIT_NOFILE is 200: 1000 connections cannot be had. */
 START_TEST(test_load_refuses_more_connections_than_fd_limit)
 {
-    struct scenario sc;
-    char err[LJ_ERR_LEN];
-    scenario_for(&sc, 50000000, 1, 0, 100000);
-    ck_assert_ptr_null(load_new(&sc, INADDR_LOOPBACK, 8080, err));
-    ck_assert_msg(strstr(err, "load.connections = 50000000 needs 50000100 file descriptors; "
-                              "the limit is ") != NULL,
-                  "%s", err);
-    ck_assert_ptr_nonnull(strstr(err, "(ulimit -n)"));
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct rlimit rl = {200, 200};
+        struct load_config cfg;
+        char err[LJ_ERR_LEN] = "setrlimit failed";
+        config_for(&cfg, 8080, 1000, 1, 0, 100000);
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && load_new(&cfg, err) != NULL)
+            lj_err(err, "load_new accepted 1000 connections");
+        ssize_t w = write(fds[1], err, strlen(err) + 1);
+        _exit(w > 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    char msg[LJ_ERR_LEN] = "";
+    ssize_t n = read(fds[0], msg, sizeof msg - 1);
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_gt(n, 0);
+    ck_assert_msg(strcmp(msg, "load.connections = 1000 needs 1100 file descriptors; the limit is "
+                              "200 (ulimit -n)") == 0,
+                  "%s", msg);
 }
 END_TEST
 
 START_TEST(test_load_closed_loop_counts_match_server)
 {
     struct srv *s = srv_start(SRV_OK);
-    struct scenario sc;
-    scenario_for(&sc, 10, 2, 0, 500000);
-    struct load *l = start(&sc, s);
-    finish(l, sc.duration_us);
+    struct load_config cfg;
+    config_for(&cfg, 0, 10, 2, 0, 500000);
+    struct load *l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     struct load_counters c;
     load_counters(l, &c);
     wait_server_received(s, c.sent);
@@ -305,9 +333,9 @@ END_TEST
 START_TEST(test_load_spreads_remainder_connections)
 {
     struct srv *s = srv_start(SRV_OK);
-    struct scenario sc;
-    scenario_for(&sc, 7, 3, 0, 5000000);
-    struct load *l = start(&sc, s);
+    struct load_config cfg;
+    config_for(&cfg, 0, 7, 3, 0, 5000000);
+    struct load *l = start(&cfg, s);
     struct load_counters c;
     uint64_t deadline = now_us() + 3000000;
     do {
@@ -327,10 +355,10 @@ END_TEST
 START_TEST(test_load_open_loop_sends_the_schedule)
 {
     struct srv *s = srv_start(SRV_OK);
-    struct scenario sc;
-    scenario_for(&sc, 20, 2, 2000, 1000000);
+    struct load_config cfg;
+    config_for(&cfg, 0, 20, 2, 2000, 1000000);
     uint64_t t0 = now_us();
-    struct load *l = start(&sc, s);
+    struct load *l = start(&cfg, s);
     struct load_counters c;
     while (!load_done(l) && now_us() < t0 + 4000000) {
         load_counters(l, &c);
@@ -339,7 +367,7 @@ START_TEST(test_load_open_loop_sends_the_schedule)
         ck_assert_uint_le(c.scheduled, (uint64_t)(2000 * elapsed) + 1); /* never invents */
         usleep(2000);
     }
-    finish(l, sc.duration_us);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     wait_server_received(s, c.sent);
     ck_assert_uint_ge(c.scheduled, 1980);
@@ -356,26 +384,26 @@ END_TEST
 START_TEST(test_load_ramp_and_stages_follow_the_rate_integral)
 {
     struct srv *s = srv_start(SRV_OK);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
     /* linear ramp 0 -> 1000/s over the whole second: 500 requests */
-    scenario_for(&sc, 8, 1, 1000, 1000000);
-    sc.ramp_us = 1000000;
-    struct load *l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 8, 1, 1000, 1000000);
+    cfg.ramp_us = 1000000;
+    struct load *l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_ge(c.scheduled, 498);
     ck_assert_uint_le(c.scheduled, 500);
     ck_assert_uint_ge(c.sent, 495);
     load_free(l);
     /* stages: 0 -> 1000/s in 0.4 s (200), hold 0.4 s (400), 1000 -> 0 in 0.2 s (100) */
-    scenario_for(&sc, 8, 2, 0, 1000000);
-    sc.nstages = 3;
-    sc.stages[0] = (struct stage){400000, 1000};
-    sc.stages[1] = (struct stage){400000, 1000};
-    sc.stages[2] = (struct stage){200000, 0};
-    l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 8, 2, 0, 1000000);
+    cfg.nstages = 3;
+    cfg.stages[0] = (struct load_stage){400000, 1000};
+    cfg.stages[1] = (struct load_stage){400000, 1000};
+    cfg.stages[2] = (struct load_stage){200000, 0};
+    l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_ge(c.scheduled, 697);
     ck_assert_uint_le(c.scheduled, 700);
@@ -388,11 +416,11 @@ END_TEST
 START_TEST(test_load_open_loop_stall_shows_in_corrected_latency)
 {
     struct srv *s = srv_start(SRV_STALL);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
     /* 10 connections can do 50 req/s against a 200 ms stall; 200/s is asked */
-    scenario_for(&sc, 10, 1, 200, 1000000);
-    struct load *l = start(&sc, s);
+    config_for(&cfg, 0, 10, 1, 200, 1000000);
+    struct load *l = start(&cfg, s);
     uint64_t deadline = now_us() + 3000000, seen_backlog = 0;
     while (!load_done(l) && now_us() < deadline) {
         load_counters(l, &c);
@@ -400,7 +428,7 @@ START_TEST(test_load_open_loop_stall_shows_in_corrected_latency)
             seen_backlog = c.backlog;
         usleep(5000);
     }
-    finish(l, sc.duration_us);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_gt(seen_backlog, 50); /* the backlog grew while the run went on */
     ck_assert_uint_eq(c.sent + c.backlog, c.scheduled);
@@ -416,9 +444,9 @@ START_TEST(test_load_open_loop_stall_shows_in_corrected_latency)
     load_free(l);
 
     /* closed loop on the same server: p99 is the stall itself */
-    scenario_for(&sc, 10, 1, 0, 1000000);
-    l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 10, 1, 0, 1000000);
+    l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     cor = hist_new();
     load_latency(l, cor, NULL);
     ck_assert_uint_ge(hist_count(cor), 30);
@@ -433,12 +461,12 @@ END_TEST
 START_TEST(test_load_silent_server_times_out_and_reconnects)
 {
     struct srv *s = srv_start(SRV_SILENT);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
-    scenario_for(&sc, 5, 1, 200, 1000000);
-    sc.client_timeout_us = 100000;
-    struct load *l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 5, 1, 200, 1000000);
+    cfg.timeout_us = 100000;
+    struct load *l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     wait_server_received(s, c.sent);
     ck_assert_uint_ge(c.timeouts, 25);     /* ~5 connections x ~9 timeouts each */
@@ -467,11 +495,11 @@ END_TEST
 START_TEST(test_load_connection_close_reconnects)
 {
     struct srv *s = srv_start(SRV_CLOSE);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
-    scenario_for(&sc, 4, 1, 0, 300000);
-    struct load *l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 4, 1, 0, 300000);
+    struct load *l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_gt(c.ok, 50);
     ck_assert_uint_ge(c.connects, c.ok); /* a new connection for each request */
@@ -484,11 +512,11 @@ END_TEST
 START_TEST(test_load_non_2xx_counted_as_failed)
 {
     struct srv *s = srv_start(SRV_FAIL);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
-    scenario_for(&sc, 2, 1, 0, 200000);
-    struct load *l = start(&sc, s);
-    finish(l, sc.duration_us);
+    config_for(&cfg, 0, 2, 1, 0, 200000);
+    struct load *l = start(&cfg, s);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_gt(c.failed, 50);
     ck_assert_uint_eq(c.ok + c.errored + c.timeouts, 0);
@@ -506,14 +534,15 @@ START_TEST(test_load_refused_connects_are_errors_with_backoff)
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     getsockname(fd, (struct sockaddr *)&sa, &len);
     close(fd);
-    struct scenario sc;
+    struct load_config cfg;
     char err[LJ_ERR_LEN];
     struct load_counters c;
-    scenario_for(&sc, 2, 1, 0, 300000);
-    struct load *l = load_new(&sc, INADDR_LOOPBACK, ntohs(sa.sin_port), err);
+    config_for(&cfg, 0, 2, 1, 0, 300000);
+    cfg.port = ntohs(sa.sin_port);
+    struct load *l = load_new(&cfg, err);
     ck_assert_ptr_nonnull(l);
     ck_assert_int_eq(load_start(l, err), 0);
-    finish(l, sc.duration_us);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     ck_assert_uint_ge(c.errored, 2);
     ck_assert_uint_le(c.errored, 2 * 8); /* back-off 10, 20, 40, 80, 160 ms: not a spin */
@@ -525,9 +554,9 @@ END_TEST
 START_TEST(test_load_stop_from_another_thread_is_prompt)
 {
     struct srv *s = srv_start(SRV_STALL);
-    struct scenario sc;
-    scenario_for(&sc, 20, 2, 100, 60000000);
-    struct load *l = start(&sc, s);
+    struct load_config cfg;
+    config_for(&cfg, 0, 20, 2, 100, 60000000);
+    struct load *l = start(&cfg, s);
     usleep(100000);
     ck_assert(!load_done(l));
     uint64_t t = now_us();
@@ -550,11 +579,12 @@ END_TEST
 START_TEST(test_load_send_quantum_batches_and_shows_the_wait)
 {
     struct srv *s = srv_start(SRV_OK);
-    struct scenario sc;
+    struct load_config cfg;
     struct load_counters c;
     char err[LJ_ERR_LEN];
-    scenario_for(&sc, 100, 1, 2000, 1000000);
-    struct load *l = load_new(&sc, INADDR_LOOPBACK, s->port, err);
+    config_for(&cfg, 0, 100, 1, 2000, 1000000);
+    cfg.port = s->port;
+    struct load *l = load_new(&cfg, err);
     ck_assert_msg(l != NULL, "load_new: %s", err);
     load_set_send_quantum(l, 20000);
     ck_assert_msg(load_start(l, err) == 0, "load_start: %s", err);
@@ -564,7 +594,7 @@ START_TEST(test_load_send_quantum_batches_and_shows_the_wait)
         ck_assert_uint_le(c.sent, c.scheduled); /* never ahead of the schedule */
         usleep(2000);
     }
-    finish(l, sc.duration_us);
+    finish(l, cfg.duration_us);
     load_counters(l, &c);
     wait_server_received(s, c.sent);
     ck_assert_uint_ge(c.scheduled, 1980);
@@ -595,15 +625,16 @@ START_TEST(test_load_open_loop_sends_on_time_to_the_microsecond)
     static const uint64_t quanta[] = {0, UINT64_MAX}; /* UINT64_MAX: leave the default */
     struct srv *s = srv_start(SRV_OK);
     for (size_t i = 0; i < sizeof quanta / sizeof quanta[0]; i++) {
-        struct scenario sc;
+        struct load_config cfg;
         char err[LJ_ERR_LEN];
-        scenario_for(&sc, 20, 1, 1000, 1000000); /* 1 ms apart: above the default quantum */
-        struct load *l = load_new(&sc, INADDR_LOOPBACK, s->port, err);
+        config_for(&cfg, 0, 20, 1, 1000, 1000000); /* 1 ms apart: above the default quantum */
+        cfg.port = s->port;
+        struct load *l = load_new(&cfg, err);
         ck_assert_msg(l != NULL, "load_new: %s", err);
         if (quanta[i] != UINT64_MAX)
             load_set_send_quantum(l, quanta[i]);
         ck_assert_msg(load_start(l, err) == 0, "load_start: %s", err);
-        finish(l, sc.duration_us);
+        finish(l, cfg.duration_us);
         struct hist *cor = hist_new(), *unc = hist_new();
         load_latency(l, cor, unc);
         ck_assert_uint_ge(hist_count(cor), 950);

@@ -13,6 +13,9 @@
     X(gate)                                                                                        \
     X(hist)                                                                                        \
     X(load)                                                                                        \
+    X(load_config)                                                                                 \
+    X(load_sched)                                                                                  \
+    X(http_parse)                                                                                  \
     X(probe)                                                                                       \
     X(series)                                                                                      \
     X(explain)                                                                                     \
@@ -22,6 +25,7 @@
     X(limit_search)                                                                                \
     X(limit_mode)                                                                                  \
     X(sweep_table)                                                                                 \
+    X(slots)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
