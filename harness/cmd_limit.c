@@ -189,6 +189,7 @@ static int parse_args(int argc, char **argv, struct limit_args *a)
 struct limit_ctx {
     struct limit_args a;
     struct scenario *base, *sc;
+    struct limit_config cfg; /* as configured, for the staircase comparison */
     struct limit_search s;
     struct limit_trial_run *trials;
     size_t ntrials;
@@ -237,9 +238,8 @@ static int configure(struct limit_ctx *x, struct limit_config *cfg, char *err)
 static int plan(struct limit_ctx *x)
 {
     char err[LJ_ERR_LEN];
-    struct limit_config cfg;
     if (scenario_load(x->base, x->a.path, x->a.overrides, x->a.nover, err) != 0 ||
-        configure(x, &cfg, err) != 0) {
+        configure(x, &x->cfg, err) != 0) {
         fprintf(stderr, "logjam: %s\n", err);
         return LJ_EXIT_INVALID;
     }
@@ -370,10 +370,19 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     rep->harness_error = x->harness_error;
     rep->budget_s = x->a.budget_s;
     rep->wall_s = (double)(now_us() - x->t0) / 1e6;
+    double short_s = 0;
+    unsigned nshort = 0;
     for (size_t i = 0; i < x->ntrials; i++) {
         rep->node_s += x->trials[i].seconds;
         rep->generator_bound = rep->generator_bound || x->trials[i].generator_bound;
+        if (x->trials[i].t.length == LIMIT_SHORT) {
+            short_s += x->trials[i].seconds;
+            nshort++;
+        }
     }
+    rep->staircase_trials =
+        limit_staircase_trials(&x->cfg, rep->res.has_high ? rep->res.high : INFINITY);
+    rep->staircase_node_s = rep->staircase_trials * (nshort ? short_s / nshort : x->cfg.short_s);
     rep->gate_threshold = fmax(sc->limit_min, sc->limit_headroom * sc->rate);
     rep->has_gate = rep->gate_threshold > 0;
     rep->gate_ok = rep->res.has_low && rep->res.low >= rep->gate_threshold;

@@ -127,6 +127,10 @@ void limit_report_text(FILE *f, const struct limit_report *rep)
                 LIMIT_TRIAL_CPU_BOUND * 100);
     fprintf(f, "  cost     %zu trials (%u short, %u full), %.0f node-seconds, %.0f s wall\n",
             rep->ntrials, r->short_trials, r->full_trials, rep->node_s, rep->wall_s);
+    fprintf(f,
+            "           a plain staircase to the same precision: %.0f trials, ~%.0f "
+            "node-seconds\n",
+            rep->staircase_trials, rep->staircase_node_s);
 }
 
 json_t *limit_report_json(const struct limit_report *rep)
@@ -178,10 +182,12 @@ json_t *limit_report_json(const struct limit_report *rep)
         root, "scenario_value",
         json_real(sc->limit_axis == LIMIT_AXIS_RATE ? sc->rate : (double)sc->connections));
     json_object_set_new(root, "cost",
-                        json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "trials",
+                        json_pack("{s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f}", "trials",
                                   (json_int_t)rep->ntrials, "short", (json_int_t)r->short_trials,
                                   "full", (json_int_t)r->full_trials, "node_seconds", rep->node_s,
-                                  "wall_seconds", rep->wall_s, "budget_seconds", rep->budget_s));
+                                  "wall_seconds", rep->wall_s, "budget_seconds", rep->budget_s,
+                                  "staircase_trials", rep->staircase_trials,
+                                  "staircase_node_seconds", rep->staircase_node_s));
     for (size_t i = 0; i < rep->ntrials; i++) {
         const struct limit_trial_run *tr = &rep->trials[i];
         json_t *t = json_pack(

@@ -27,6 +27,8 @@ struct limit_report {
     double gate_threshold; /* the knee must be at least this (axis units) */
     bool interrupted, budget_hit, harness_error, generator_bound;
     double wall_s, node_s, budget_s;
+    double staircase_trials; /* a plain staircase of the same precision (limit_staircase_trials) */
+    double staircase_node_s; /* its trials at the mean length of this search's short trials */
     int exit_code;
 };
 
