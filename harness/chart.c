@@ -347,7 +347,7 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
                 "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                 "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
                 x, fr.bottom, x, fr.bottom + 4, x, fr.bottom + 17,
-                chart_format(xt[i], CHART_SECONDS, b, 32));
+                chart_format(xt[i], sp->x_count ? CHART_COUNT : CHART_SECONDS, b, 32));
     }
     /* phase markers */
     for (size_t i = 0; i < sp->nmarkers; i++) {

@@ -65,6 +65,7 @@ struct chart_spec {
     size_t nmarkers;
     const char *note; /* extra text right of the title (e.g. "p99 412ms"), NULL for none */
     double x0, x1;    /* x axis range when x1 > x0 (charts of one run share it); else the data's */
+    bool x_count;     /* x tick labels as counts (an axis value, logjam limit), not seconds */
 };
 
 /* Write one <svg> line chart to f: y from 0 (or the data minimum when negative) to a nice

@@ -3,6 +3,7 @@
  * report.html, JUnit). */
 #include "cmd_limit.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "signals.h"
+#include "sweep.h"
 #include "units.h"
 #include "util.h"
 
@@ -185,11 +187,26 @@ static int parse_args(int argc, char **argv, struct limit_args *a)
     return 0;
 }
 
-/* One search: the scenario, the search state, the trials so far. */
+/* A variant's search in a sweep's table. */
+struct limit_row {
+    char label[SWEEP_LABEL_LEN], dir[SWEEP_LABEL_LEN];
+    struct limit_result res;
+    double own;     /* the variant's own value of the axis */
+    size_t ntrials; /* trials run, node-seconds */
+    double node_s;
+    int exit_code;
+    json_t *js; /* its limit.json (owned) */
+};
+
+/* One search (per variant with [sweep]): the scenario, the search state, the trials so far. */
 struct limit_ctx {
     struct limit_args a;
-    struct scenario *base, *sc;
-    struct limit_config cfg; /* as configured, for the staircase comparison */
+    struct scenario *file;      /* as loaded, with its [sweep] */
+    struct scenario *base, *sc; /* the variant searched; the trial running */
+    const char *label;          /* the variant's, NULL without [sweep] */
+    unsigned nvariants;         /* 0 without [sweep] */
+    char top[SWEEP_PATH_LEN];   /* the output directory; dir is the variant's in it */
+    struct limit_config cfg;    /* as configured, for the staircase comparison */
     struct limit_search s;
     struct limit_trial_run *trials;
     size_t ntrials;
@@ -233,17 +250,40 @@ static int configure(struct limit_ctx *x, struct limit_config *cfg, char *err)
     return limit_search_init(&x->s, cfg, err);
 }
 
-/* Scenario, overrides, [limit] and the search checked before anything starts. Returns 0, or
- * an exit code. */
+/* Variant v of the file into x->base (its label and directory name into the row), or the
+ * file itself without [sweep]; then the search configured. Returns 0, or -1 with err. */
+static int prepare(struct limit_ctx *x, unsigned v, struct limit_row *row, char *err)
+{
+    row->label[0] = row->dir[0] = '\0';
+    if (x->nvariants == 0)
+        *x->base = *x->file;
+    else if (sweep_variant(x->file, v, x->nvariants, x->base, row->label, sizeof row->label,
+                           row->dir, sizeof row->dir, err) != 0)
+        return -1;
+    x->label = x->nvariants ? row->label : NULL;
+    return configure(x, &x->cfg, err);
+}
+
+/* Scenario, overrides, [limit], every [sweep] variant and its search checked before anything
+ * starts. Returns 0, or an exit code. */
 static int plan(struct limit_ctx *x)
 {
     char err[LJ_ERR_LEN];
-    if (scenario_load(x->base, x->a.path, x->a.overrides, x->a.nover, err) != 0 ||
-        configure(x, &x->cfg, err) != 0) {
-        fprintf(stderr, "logjam: %s\n", err);
-        return LJ_EXIT_INVALID;
+    static struct limit_row row;
+    if (scenario_load(x->file, x->a.path, x->a.overrides, x->a.nover, err) != 0)
+        goto invalid;
+    if ((x->file->nsweep || x->file->nsweep_rows) &&
+        (sweep_count(x->file, &x->nvariants, err) != 0 || sweep_check_all(x->file, err) != 0))
+        goto invalid;
+    for (unsigned v = 0; v < (x->nvariants ? x->nvariants : 1); v++) {
+        if (prepare(x, v, &row, err) != 0)
+            goto invalid;
+        limit_search_free(&x->s);
     }
     return 0;
+invalid:
+    fprintf(stderr, "logjam: %s\n", err);
+    return LJ_EXIT_INVALID;
 }
 
 /* "[1200/s, 2400/s]" for the bracket so far. */
@@ -358,6 +398,7 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     const struct scenario *sc = x->base;
     memset(rep, 0, sizeof *rep);
     rep->sc = sc;
+    rep->label = x->label;
     rep->trials = x->trials;
     rep->ntrials = x->ntrials;
     limit_search_result(&x->s, &rep->res);
@@ -392,8 +433,9 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
                                                       : LJ_EXIT_PASS;
 }
 
-/* limit.json, limit.csv, report.html (and --report's, --junit's). Returns 0, or -1 (said). */
-static int write_files(const struct limit_ctx *x, const struct limit_report *rep)
+/* limit.json, limit.csv, report.html (and, for one search, --report's and --junit's) in
+ * x->dir; the JSON is kept in *js (caller owns). Returns 0, or -1 (said). */
+static int write_files(const struct limit_ctx *x, const struct limit_report *rep, json_t **js_out)
 {
     char err[LJ_ERR_LEN], path[SWEEP_PATH_LEN + 16], link[SWEEP_PATH_LEN + 8];
     json_t *js = limit_report_json(rep);
@@ -411,53 +453,178 @@ static int write_files(const struct limit_ctx *x, const struct limit_report *rep
     char *real = realpath(x->dir, NULL);
     snprintf(link, sizeof link, "file://%.2000s/", real ? real : x->dir);
     free(real);
-    if (rc == 0 && x->a.report && limit_report_html(x->a.report, link, rep, err) < 0)
+    if (rc == 0 && !x->nvariants && x->a.report &&
+        limit_report_html(x->a.report, link, rep, err) < 0)
         rc = -1;
-    if (rc == 0 && x->a.junit && limit_report_junit(x->a.junit, rep, err) < 0)
+    if (rc == 0 && !x->nvariants && x->a.junit && limit_report_junit(x->a.junit, rep, err) < 0)
         rc = -1;
     if (rc < 0)
         fprintf(stderr, "logjam: %s\n", rc < 0 && (!text || !csv) ? "out of memory" : err);
     free(text);
     free(csv);
-    json_decref(js);
+    *js_out = js;
     return rc;
+}
+
+/* One search into x->dir: trials, the table and the files; row gets what the sweep's table
+ * shows. Returns the exit code. */
+static int search_one(struct limit_ctx *x, struct limit_row *row)
+{
+    struct limit_report rep;
+    int code;
+    x->ntrials = 0;
+    x->interrupted = x->harness_error = x->budget_hit = false;
+    x->t0 = now_us();
+    if ((code = search(x)) != 0)
+        return code;
+    make_report(x, &rep);
+    limit_report_text(stdout, &rep);
+    printf("  files    %s/limit.json %s/limit.csv %s/report.html\n\n", x->dir, x->dir, x->dir);
+    fflush(stdout);
+    code = write_files(x, &rep, &row->js) < 0 && rep.exit_code == LJ_EXIT_PASS ? LJ_EXIT_HARNESS
+                                                                               : rep.exit_code;
+    row->res = rep.res;
+    row->own = own_value(x->base);
+    row->ntrials = rep.ntrials;
+    row->node_s = rep.node_s;
+    row->exit_code = code;
+    return code;
+}
+
+/* The worse of two exit codes: interrupted, harness error, gate, pass. */
+static int worse(int a, int b)
+{
+    static const int order[] = {LJ_EXIT_PASS, LJ_EXIT_GATE, LJ_EXIT_HARNESS, LJ_EXIT_INTERRUPTED};
+    int ra = 0, rb = 0;
+    for (int i = 0; i < 4; i++) {
+        ra = order[i] == a ? i : ra;
+        rb = order[i] == b ? i : rb;
+    }
+    return ra >= rb ? a : b;
+}
+
+/* With [sweep]: one line per variant (knee, mode beyond it, headroom against its own value)
+ * on stdout, and limit.json (every variant's document) and limit.csv in the top directory.
+ * Returns 0, or -1 (said). */
+static int report_variants(const struct limit_ctx *x, const struct limit_row *rows, unsigned n,
+                           int code)
+{
+    char err[LJ_ERR_LEN], path[SWEEP_PATH_LEN + 16], lo[32], hi[32];
+    json_t *root = json_pack("{s:i, s:s, s:i, s:[]}", "schema", 1, "scenario", x->file->path,
+                             "exit_code", code, "variants");
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len);
+    if (!root || !f) {
+        fprintf(stderr, "logjam: out of memory\n");
+        json_decref(root);
+        if (f)
+            fclose(f);
+        free(csv);
+        return -1;
+    }
+    printf("\nlogjam limit  %s  %u of %u variants\n\n  %-24s %-22s %-9s %-9s %6s %8s\n",
+           x->file->path, n, x->nvariants, "variant", "knee", "beyond", "headroom", "trials",
+           "node-s");
+    fprintf(f, "variant,low,high,mode,headroom,trials,node_seconds,exit_code\n");
+    for (unsigned i = 0; i < n; i++) {
+        const struct limit_row *r = &rows[i];
+        double head = r->res.has_low && r->own > 0 ? r->res.low / r->own : NAN;
+        char knee[80], hr[16];
+        snprintf(knee, sizeof knee, "[%s, %s]",
+                 r->res.has_low ? limit_report_value(x->file, r->res.low, lo, 32) : "?",
+                 r->res.has_high ? limit_report_value(x->file, r->res.high, hi, 32) : "?");
+        snprintf(hr, sizeof hr, isnan(head) ? "-" : "%.2fx", head);
+        printf("  %-24s %-22s %-9s %-9s %6zu %8.0f\n", r->label, knee,
+               r->res.has_high ? limit_mode_name(r->res.mode) : "-", hr, r->ntrials, r->node_s);
+        fprintf(f, "\"%s\",%.0f,%.0f,%s,%.3f,%zu,%.3f,%d\n", r->label,
+                r->res.has_low ? r->res.low : NAN, r->res.has_high ? r->res.high : NAN,
+                r->res.has_high ? limit_mode_name(r->res.mode) : "", head, r->ntrials, r->node_s,
+                r->exit_code);
+        json_array_append(json_object_get(root, "variants"), r->js ? r->js : json_null());
+    }
+    printf("\n  files    %s/limit.json %s/limit.csv\n\n", x->top, x->top);
+    fflush(stdout);
+    int rc = fclose(f) != 0 ? -1 : 0;
+    char *text = json_dumps(root, JSON_INDENT(2));
+    snprintf(path, sizeof path, "%s/limit.json", x->top);
+    if (!text || report_write(path, text, err) < 0)
+        rc = -1;
+    snprintf(path, sizeof path, "%s/limit.csv", x->top);
+    if (rc == 0 && report_write(path, csv, err) < 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "logjam: %s\n", text ? err : "out of memory");
+    free(text);
+    free(csv);
+    json_decref(root);
+    return rc;
+}
+
+/* Every variant's search in turn (or the one search); a Ctrl-C or a failure to start one
+ * ends the sequence. Returns the exit code. */
+static int search_all(struct limit_ctx *x, struct limit_row *rows)
+{
+    char err[LJ_ERR_LEN];
+    unsigned v, n = x->nvariants ? x->nvariants : 1;
+    int code = LJ_EXIT_PASS;
+    for (v = 0; v < n; v++) {
+        if (prepare(x, v, &rows[v], err) != 0) {
+            fprintf(stderr, "logjam: %s\n", err);
+            return LJ_EXIT_INVALID;
+        }
+        snprintf(x->dir, sizeof x->dir, "%.1500s%s%.500s", x->top, x->nvariants ? "/" : "",
+                 rows[v].dir);
+        if (x->nvariants && outdir_mkdirs(x->dir) < 0) {
+            fprintf(stderr, "logjam: cannot create %s: %s\n", x->dir, strerror(errno));
+            limit_search_free(&x->s);
+            return LJ_EXIT_HARNESS;
+        }
+        if (x->nvariants && x->a.progress)
+            fprintf(stderr, "logjam: limit variant %u/%u: %s\n", v + 1, n, rows[v].label);
+        code = worse(code, search_one(x, &rows[v]));
+        limit_search_free(&x->s);
+        if (code == LJ_EXIT_INTERRUPTED || code == LJ_EXIT_INVALID) {
+            v++;
+            break;
+        }
+    }
+    if (x->nvariants && code != LJ_EXIT_INVALID && report_variants(x, rows, v, code) < 0 &&
+        code == LJ_EXIT_PASS)
+        code = LJ_EXIT_HARNESS;
+    return code;
 }
 
 int cmd_limit(int argc, char **argv)
 {
     static struct limit_ctx x; /* large: not on the stack */
-    struct limit_report rep;
+    static struct limit_row rows[SWEEP_MAX_VARIANTS];
     char err[LJ_ERR_LEN];
     int code;
 
     memset(&x, 0, sizeof x);
-    x.t0 = now_us();
+    memset(rows, 0, sizeof rows);
+    x.file = malloc(sizeof *x.file);
     x.base = malloc(sizeof *x.base);
     x.sc = malloc(sizeof *x.sc);
     x.trials = calloc(LIMIT_MAX_TRIALS, sizeof *x.trials);
-    if (!x.base || !x.sc || !x.trials) {
+    if (!x.file || !x.base || !x.sc || !x.trials) {
         fprintf(stderr, "logjam: out of memory\n");
         code = LJ_EXIT_HARNESS;
         goto out;
     }
     if ((code = parse_args(argc, argv, &x.a)) != 0 || (code = plan(&x)) != 0)
         goto out;
-    if (outdir_prepare(x.a.out, "limit-", x.dir, sizeof x.dir, err) < 0) {
+    if (outdir_prepare(x.a.out, "limit-", x.top, sizeof x.top, err) < 0) {
         fprintf(stderr, "logjam: %s\n", err);
         code = LJ_EXIT_HARNESS;
-        goto search_out;
+        goto out;
     }
-    if ((code = search(&x)) != 0)
-        goto search_out;
-    make_report(&x, &rep);
-    limit_report_text(stdout, &rep);
-    printf("  files    %s/limit.json %s/limit.csv %s/report.html\n\n", x.dir, x.dir, x.dir);
-    fflush(stdout);
-    code = write_files(&x, &rep) < 0 && rep.exit_code == LJ_EXIT_PASS ? LJ_EXIT_HARNESS
-                                                                      : rep.exit_code;
-search_out:
-    limit_search_free(&x.s);
+    code = search_all(&x, rows);
 out:
+    for (unsigned v = 0; v < SWEEP_MAX_VARIANTS; v++)
+        json_decref(rows[v].js);
+    free(x.file);
     free(x.base);
     free(x.sc);
     free(x.trials);

@@ -435,6 +435,31 @@ static void sweep_table(FILE *f, const struct html_table *t)
     fputs("</table>\n", f);
 }
 
+int html_write_charts(const char *path, const char *title, const char *notes,
+                      const struct html_table *table, const struct chart_spec *charts,
+                      size_t ncharts, char *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        lj_err(err, "%s: out of memory", path);
+        return -1;
+    }
+    page_head(f, title);
+    fputs("<h1>", f);
+    esc(f, title);
+    fputs("</h1>\n<p class=\"sub\">", f);
+    esc(f, notes);
+    fputs("</p>\n", f);
+    sweep_table(f, table);
+    for (size_t i = 0; i < ncharts; i++)
+        chart_svg(f, &charts[i]);
+    int rc = page_finish(f, &text, path, err);
+    free(text);
+    return rc;
+}
+
 int html_write_sweep(const char *path, const char *title, const char *notes,
                      const struct html_table *table, const struct html_curves *curves,
                      size_t ncurves, char *err)

@@ -40,4 +40,10 @@ int html_write_sweep(const char *path, const char *title, const char *notes,
                      const struct html_table *table, const struct html_curves *curves,
                      size_t ncurves, char *err);
 
+/* Write a page of a table and charts to path (atomically): title, notes (free text), the
+ * table, each chart under its spec's title. For `logjam limit`. Returns 0, or -1 with err. */
+int html_write_charts(const char *path, const char *title, const char *notes,
+                      const struct html_table *table, const struct chart_spec *charts,
+                      size_t ncharts, char *err);
+
 #endif

@@ -274,7 +274,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
                **cls = calloc(n, sizeof *cls);
     char(*hrefs)[SWEEP_PATH_LEN] = calloc(n, sizeof *hrefs);
     struct chart_point *peak = calloc(n, sizeof *peak), *p99 = calloc(n, sizeof *p99);
-    char title[SCENARIO_PATH_LEN + 64], notes[512], words[256];
+    char title[SCENARIO_PATH_LEN + SWEEP_LABEL_LEN + 16], notes[512], words[256];
     int rc = -1;
     if (!buf || !cells || !links || !cls || !hrefs || !peak || !p99) {
         lj_err(err, "out of memory");
@@ -305,16 +305,36 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
             p99[k - 1] = t;
         }
     knee_words(rep, words, sizeof words);
-    snprintf(title, sizeof title, "logjam limit %s", rep->sc->name);
-    snprintf(notes, sizeof notes,
-             "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds. Curves: x is the axis "
-             "value; 'processes' is log10 of the peak process count, 'memory' the p(99) "
-             "latency in seconds.",
-             words, rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials,
-             rep->node_s);
+    snprintf(title, sizeof title, "logjam limit %s%s%s", rep->sc->name, rep->label ? " " : "",
+             rep->label ? rep->label : "");
+    snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.", words,
+             rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials, rep->node_s);
     struct html_table t = {NCOLS, (unsigned)rep->ntrials, head, cells, links, cls};
-    struct html_curves cv = {"trials", peak, np, p99, np};
-    rc = html_write_sweep(path, title, notes, &t, &cv, 1, err);
+    struct chart_series sp = {
+        .label = "peak processes (log10)", .pts = peak, .n = np, .color = "#c0392b"};
+    struct chart_series sl = {.label = "p(99) latency", .pts = p99, .n = np, .color = "#2c6fbb"};
+    struct chart_marker mk[2] = {{rep->res.low, "highest pass"}, {rep->res.high, "lowest fail"}};
+    size_t nmk = rep->res.has_low && rep->res.has_high ? 2 : 0;
+    struct chart_spec charts[2] = {
+        {.id = "chart-limit-processes",
+         .title = "peak processes, log10 (3 = 1,000; 5 = 100,000) against the axis",
+         .series = &sp,
+         .nseries = 1,
+         .markers = mk,
+         .nmarkers = nmk,
+         .height = 300,
+         .x_count = true},
+        {.id = "chart-limit-p99",
+         .title = "p(99) latency against the axis",
+         .unit = CHART_SECONDS,
+         .series = &sl,
+         .nseries = 1,
+         .markers = mk,
+         .nmarkers = nmk,
+         .height = 300,
+         .x_count = true},
+    };
+    rc = html_write_charts(path, title, notes, &t, charts, 2, err);
 out:
     free(buf);
     free(cells);

@@ -26,6 +26,8 @@ grep -q '^  gate     knee >= 500/s: pass' "$T/stdout" || fail "no gate line"
 grep -q '^  logs     .* lines/s at .* (10 lines per request)' "$T/stdout" || fail "no log lines/s"
 for f in limit.json limit.csv report.html; do [ -s "$OUT/$f" ] || fail "$f missing"; done
 grep -q 'failures="0" errors="0"' "$T/junit.xml" || fail "junit: $(cat "$T/junit.xml")"
+grep -q 'id="chart-limit-processes"' "$OUT/report.html" && grep -q 'id="chart-limit-p99"' \
+    "$OUT/report.html" || fail "report.html has not the two charts"
 python3 - "$OUT" "$T/stdout" <<'PY'
 import csv, json, os, sys
 out, stdout = sys.argv[1], open(sys.argv[2]).read()
@@ -49,6 +51,7 @@ passes = [t["value"] for t in j["trials"] if t["passed"]]
 fails = [t["value"] for t in j["trials"] if not t["passed"]]
 assert k["low"] == max(p for p in passes if p < k["high"]) and k["high"] == min(fails), (k, passes, fails)
 assert any(t["length"] == "full" and t["value"] == k["low"] for t in j["trials"]), j["trials"]
+assert j["cost"]["staircase_trials"] >= 1 and j["cost"]["staircase_node_seconds"] > 0, j["cost"]
 assert abs(j["cost"]["node_seconds"] - sum(t["seconds"] for t in j["trials"])) < 0.01, j["cost"]
 PY
 assert_nothing_left
