@@ -247,7 +247,7 @@ int limit_report_junit(const char *path, const struct limit_report *rep, char *e
                "name=\"logjam limit ");
     chart_escape(f, rep->sc->name);
     fprintf(f, "\" tests=\"1\" failures=\"%d\" errors=\"%d\">\n", failed, errored);
-    fprintf(f, "    <testcase classname=\"logjam.limit\" name=\"knee >= %s\">",
+    fprintf(f, "    <testcase classname=\"logjam.limit\" name=\"knee &gt;= %s\">",
             limit_report_value(rep->sc, rep->has_gate ? rep->gate_threshold : NAN, a, sizeof a));
     if (errored || failed) {
         fprintf(f, "\n      <%s message=\"knee ", errored ? "error" : "failure");
