@@ -51,7 +51,8 @@ static const char limit_usage[] =
     "\n"
     "exit codes: 0 the search ended (and the knee passed [limit]); 99 the knee is below\n"
     "  [limit]; 104 invalid scenario, [limit] or option (nothing started); 105 interrupted\n"
-    "  (after the current trial; the bracket so far is reported); 1 harness error; 2 usage.\n";
+    "  (Ctrl-C ends the current trial, not counted; the bracket so far is reported);\n"
+    "  1 harness error; 2 usage. With [sweep]: one search per variant, one table.\n";
 
 enum {
     L_AXIS = 400,
@@ -307,9 +308,9 @@ static void progress_line(const struct limit_ctx *x, const struct limit_trial_ru
         snprintf(left, sizeof left, ", %.0f s of the budget left",
                  fmax(0, x->a.budget_s - (double)(now_us() - x->t0) / 1e6));
     if (!done)
-        fprintf(stderr, "logjam: limit trial %u: %s (%s, %s%s) ... bracket %s%s\n", tr->n, v,
-                limit_stage_name(tr->t.stage), tr->t.length == LIMIT_FULL ? "full" : "short", "",
-                br, left);
+        fprintf(stderr, "logjam: limit trial %u: %s (%s, %s) ... bracket %s%s\n", tr->n, v,
+                limit_stage_name(tr->t.stage), tr->t.length == LIMIT_FULL ? "full" : "short", br,
+                left);
     else
         fprintf(stderr, "logjam: limit trial %u: %s %s%s%s in %.1f s; bracket %s%s\n", tr->n, v,
                 tr->r.ran ? tr->r.verdict : "error", tr->passed ? "" : ", ",
@@ -329,8 +330,11 @@ static int search(struct limit_ctx *x)
             x->interrupted = true;
             break;
         }
-        if (x->ntrials == LIMIT_MAX_TRIALS)
+        if (x->ntrials == LIMIT_MAX_TRIALS) {
+            fprintf(stderr, "logjam: limit: %d trials, the most one search runs\n",
+                    LIMIT_MAX_TRIALS);
             break;
+        }
         struct limit_trial_run *tr = &x->trials[x->ntrials];
         memset(tr, 0, sizeof *tr);
         tr->t = t;
