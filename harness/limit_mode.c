@@ -5,7 +5,6 @@
 #include <string.h>
 
 #define STOP_FACTOR_DEFAULT 5.0
-#define STOP_WINDOW_S_DEFAULT 5.0
 
 static const char *const names[] = {
     [LIMIT_MODE_NONE] = "none",       [LIMIT_MODE_CAPPED] = "capped",
@@ -76,7 +75,7 @@ enum limit_mode limit_mode_early_stop(const struct limit_mode_stop *cfg, int64_t
                                       const struct sample *recent, size_t n)
 {
     double factor = cfg->factor > 0 ? cfg->factor : STOP_FACTOR_DEFAULT;
-    double window_s = cfg->window_s > 0 ? cfg->window_s : STOP_WINDOW_S_DEFAULT;
+    double window_s = cfg->window_s > 0 ? cfg->window_s : LIMIT_MODE_STOP_WINDOW_S;
     uint64_t window_us = (uint64_t)(window_s * 1e6);
     const struct sample *last;
     size_t first = 0;

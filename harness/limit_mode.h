@@ -66,6 +66,8 @@ enum limit_mode limit_mode_classify(const struct limit_mode_facts *f);
 /* "pile-up", "latency", ... ("none" for NONE); a static string. */
 const char *limit_mode_name(enum limit_mode m);
 
+#define LIMIT_MODE_STOP_WINDOW_S 5.0 /* the early stop's window when none is given */
+
 /* When a running trial has failed beyond doubt. Zero fields take the defaults. */
 struct limit_mode_stop {
     double factor;       /* processes above factor x baseline; default 5 */

@@ -143,7 +143,8 @@ static bool abort_gate_failed(struct run_ctx *c)
 static bool failed_beyond_doubt(struct run_ctx *c)
 {
     const struct limit_mode_stop *st = c->o->early_stop;
-    uint64_t now = now_us(), window_us = (uint64_t)((st->window_s > 0 ? st->window_s : 5) * 1e6);
+    double window_s = st->window_s > 0 ? st->window_s : LIMIT_MODE_STOP_WINDOW_S;
+    uint64_t now = now_us(), window_us = (uint64_t)(window_s * 1e6);
     if (!c->load_started_at || now < c->next_early_check)
         return false;
     c->next_early_check = now + c->sc->sample_interval_us;
