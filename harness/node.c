@@ -395,6 +395,7 @@ static int wait_ready(struct node *n, uint64_t timeout_us, char *err)
     why[0] = '\0';
     while (now_us() < deadline) {
         if (!node_alive(n)) {
+            probe_close(p);
             last_log_line(n->dir, line, sizeof line);
             lj_err(err, "the node did not start: %s%s%s", n->reason, line[0] ? ": " : "", line);
             return -1;
