@@ -41,6 +41,7 @@ struct node {
     char alive[32];
     char reason[128];
     char user_config[SCENARIO_PATH_LEN]; /* the user's sys.config, "" = none */
+    const char *const *code_path;        /* the backend's extra -pa dirs, or NULL */
     struct hello hello;
 };
 
@@ -214,7 +215,7 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
     snprintf(config, sizeof config, "%s/sys", n->dir);
     snprintf(log, sizeof log, "%s/node.log", n->dir);
     snprintf(home, sizeof home, "%s", n->dir);
-    char *argv[32];
+    char *argv[40];
     int k = 0;
     argv[k++] = "erl";
     argv[k++] = "-noshell";
@@ -233,6 +234,10 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
     argv[k++] = pa;
     argv[k++] = "-pa"; /* the later -pa is searched first: a stale probe in pa cannot win */
     argv[k++] = LJ_PROBE_DIR;
+    for (const char *const *d = n->code_path; d && *d && k < 32; d++) {
+        argv[k++] = "-pa";
+        argv[k++] = (char *)*d;
+    }
     argv[k++] = "-config";
     argv[k++] = config;
     if (n->user_config[0]) { /* the user's own sys.config after ours: its sections win */
@@ -321,6 +326,7 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
         goto fail;
     }
     snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
+    n->code_path = scenario_backend(sc->backend)->code_path;
     n->dist_port = free_loopback_port();
     if (n->dist_port < 0) {
         lj_err(err, "no free loopback port: %s", strerror(errno));
