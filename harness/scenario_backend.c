@@ -160,11 +160,11 @@ static void explain_elixir(FILE *f, const struct scenario *sc, const struct resu
 {
     (void)r;
     fprintf(f,
-            " Elixir's Logger put them there: in each caller Logger.Handler.log/2 bumps a "
-            "counter (the Logger process's queue as Logger.Config last read it, plus the calls "
-            "since) and at or above sync_threshold %lld sends with :gen_event.sync_notify, "
-            "which waits in gen_event:rpc/2 on Logger until every handler has taken the "
-            "event;",
+            " Elixir's Logger put them there: in each caller Logger.__do_log__ -> "
+            "Logger.Handler.log/2 bumps a counter (the Logger process's queue as Logger.Config "
+            "last read it, plus the calls since) and at or above sync_threshold %lld sends with "
+            ":gen_event.sync_notify, which waits in gen_event:rpc/2 on Logger until every "
+            "handler has taken the event;",
             (long long)sc->sync_threshold);
     if (sc->discard_threshold <= sc->sync_threshold)
         fprintf(f,
