@@ -13,6 +13,10 @@
 %% lager's ?DEFAULT_TRUNCATION (include/lager.hrl).
 -define(FX_LOG_TRUNCATION, 4096).
 
+%% lager_sup's restart limit: {one_for_one, 10, 60}.
+-define(FX_LOG_MAX_RESTARTS, 10).
+-define(FX_LOG_MAX_RESTARTS_S, 60).
+
 %% The registered gen_event manager of the fixture backend (lager's lager_event).
 -define(FX_LOG_EVENT, fx_log_event).
 
@@ -27,4 +31,6 @@
 -define(FX_C_DROPPED, 3).
 -define(FX_C_KILLED, 4).   %% 1 between a kill and the handlers' reinstall
 -define(FX_C_KILLS, 5).    %% kills of the manager so far
--define(FX_C_SIZE, 5).
+-define(FX_C_QLEN, 6).     %% the manager's queue as last read by one of its handlers
+-define(FX_C_QLEN_AT, 7).  %% when: erlang:monotonic_time(millisecond)
+-define(FX_C_SIZE, 7).

@@ -20,8 +20,10 @@
 %% (persistent_term) before its children start.
 -callback child_specs(Config :: fx_config:config()) -> [supervisor:child_spec()].
 
-%% The send path, run in the caller. Must be cheap below the level.
--callback log(Level :: fx_config:level(), Format :: io:format(), Args :: [term()]) -> ok.
+%% The send path, run in the caller. Must be cheap below the level. `{error,
+%% lager_not_running}' (lager's answer) when the logger is gone.
+-callback log(Level :: fx_config:level(), Format :: io:format(), Args :: [term()]) ->
+    ok | {error, lager_not_running}.
 
 %% O(1) state for the probe: never a call into a possibly busy logger process.
 -callback stats() -> stats().

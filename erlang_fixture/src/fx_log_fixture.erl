@@ -19,7 +19,7 @@
 %% fx_log_backend callbacks
 -export([child_specs/1, log/3, stats/0, cleanup/0]).
 %% API
--export([level_bit/1, level_mask/1, format/2, datetime/1]).
+-export([level_bit/1, level_mask/1, format/2, datetime/1, queue_now/0, queue_put/2]).
 
 %%====================================================================
 %% fx_log_backend callbacks
@@ -28,32 +28,50 @@
 %% @doc Publish mask and counters, clear any async flag left by an earlier run in this VM,
 %% and return the supervisor of the gen_event manager and its handlers.
 -spec child_specs(fx_config:config()) -> [supervisor:child_spec()].
+%% fx_log_sup is `temporary': once it has given up (lager_sup's restart limit) nothing
+%% restarts it, as lager's application stays stopped once lager_sup is gone.
 child_specs(#{log_level := Level} = Config) ->
-    persistent_term:put(?FX_LOG_COUNTERS, counters:new(?FX_C_SIZE, [atomics])),
+    C = counters:new(?FX_C_SIZE, [atomics]),
+    counters:put(C, ?FX_C_QLEN_AT, erlang:monotonic_time(millisecond)),
+    persistent_term:put(?FX_LOG_COUNTERS, C),
     persistent_term:put(?FX_LOG_MASK, level_mask(Level)),
     _ = persistent_term:erase(?FX_LOG_ASYNC),
     [#{id => fx_log_sup, start => {fx_log_sup, start_link, [Config]},
-       type => supervisor, shutdown => infinity}].
+       restart => temporary, type => supervisor, shutdown => infinity}].
 
 %% @doc The send path (lager's dispatch_log + do_log_impl), run in the calling process.
--spec log(fx_config:level(), io:format(), [term()]) -> ok.
+%% As lager's dispatch_log, it first looks for the manager: with none (killed and not yet
+%% restarted, or gone for good after fx_log_sup gave up) every call, whatever its level,
+%% returns `{error, lager_not_running}' at once; a call that passes the level is counted
+%% as dropped.
+-spec log(fx_config:level(), io:format(), [term()]) -> ok | {error, lager_not_running}.
 log(Level, Format, Args) ->
     case persistent_term:get(?FX_LOG_MASK, 0) band level_bit(Level) of
-        0 -> ok;
-        _ -> do_log(Level, Format, Args)
+        0 ->
+            case whereis(?FX_LOG_EVENT) of
+                undefined -> {error, lager_not_running};
+                _ -> ok
+            end;
+        _ ->
+            do_log(Level, Format, Args)
     end.
 
-%% @doc O(1): counters, two persistent_term reads and one process_info of the manager.
+%% @doc O(1): counters, two whereis, two persistent_term reads and one process_info of the
+%% manager. Mode `killed' between a kill and the handlers' reinstall; `undefined' once
+%% fx_log_sup has given up (lager's probe view of a node whose lager_sup is gone).
 -spec stats() -> fx_log_backend:stats().
 stats() ->
     C = persistent_term:get(?FX_LOG_COUNTERS),
-    Mode = case counters:get(C, ?FX_C_KILLED) of
-               0 ->
+    Mode = case {whereis(fx_log_sup), counters:get(C, ?FX_C_KILLED)} of
+               {undefined, _} ->
+                   undefined;
+               {_, 0} ->
                    case persistent_term:get(?FX_LOG_ASYNC, false) of
                        true -> async;
                        false -> sync
                    end;
-               _ -> killed
+               {_, _} ->
+                   killed
            end,
     #{backend => fixture,
       mode => Mode,
@@ -114,6 +132,34 @@ datetime(Us) ->
     {lists:flatten(io_lib:format("~4..0b-~2..0b-~2..0b", [Y, Mo, D])),
      lists:flatten(io_lib:format("~2..0b:~2..0b:~2..0b.~3..0b", [H, Mi, S, Ms]))}.
 
+%% @doc The manager's queue length without touching the manager: `{Len, AgeMs}', Len as a
+%% handler last read it (after dequeuing a `{log, _}' event; see queue_put/2) and AgeMs
+%% since then. O(1): one whereis and three counter reads, no message, no process_info, so
+%% it answers at once however busy the manager is.
+%% AgeMs grows while the manager handles no log event: it is idle (after a drain Len is 0)
+%% or stuck in one event (a GC of a huge heap, a slow disk); since only the manager
+%% dequeues, the queue is then at least Len. With no manager, or a manager without
+%% handlers (between a kill and the reinstall: every event is answered at once), the
+%% result is `{0, 0}'. Requires the fixture backend to have been started in this node.
+-spec queue_now() -> {Len, AgeMs} when Len :: non_neg_integer(), AgeMs :: non_neg_integer().
+queue_now() ->
+    C = persistent_term:get(?FX_LOG_COUNTERS),
+    case whereis(?FX_LOG_EVENT) =/= undefined andalso counters:get(C, ?FX_C_KILLED) =:= 0 of
+        true ->
+            At = counters:get(C, ?FX_C_QLEN_AT),
+            {counters:get(C, ?FX_C_QLEN), max(0, erlang:monotonic_time(millisecond) - At)};
+        false ->
+            {0, 0}
+    end.
+
+%% @doc Publish the manager's queue length for queue_now/0; called inside the manager by
+%% the handler(s) that read it anyway (throttle, killer; the file handler when it is the
+%% only one). Two counter writes.
+-spec queue_put(counters:counters_ref(), non_neg_integer()) -> ok.
+queue_put(C, Len) ->
+    counters:put(C, ?FX_C_QLEN, Len),
+    counters:put(C, ?FX_C_QLEN_AT, erlang:monotonic_time(millisecond)).
+
 %%====================================================================
 %% Internal functions
 %%====================================================================
@@ -121,9 +167,8 @@ datetime(Us) ->
 do_log(Level, Format, Args) ->
     case whereis(?FX_LOG_EVENT) of
         undefined ->
-            %% Between a kill and the supervisor's restart there is no manager: lager
-            %% returns {error, lager_not_running}; we count the event as dropped.
-            counters:add(persistent_term:get(?FX_LOG_COUNTERS), ?FX_C_DROPPED, 1);
+            counters:add(persistent_term:get(?FX_LOG_COUNTERS), ?FX_C_DROPPED, 1),
+            {error, lager_not_running};
         Pid ->
             Us = erlang:system_time(microsecond),
             Msg = #fx_log_msg{level = Level,
@@ -141,9 +186,9 @@ do_log(Level, Format, Args) ->
                     %% incident): the caller is parked in gen:do_call/4 until the
                     %% manager gets to its message, however long the queue.
                     gen_event:sync_notify(Pid, Event)
-            end
-    end,
-    ok.
+            end,
+            ok
+    end.
 
 queue_len() ->
     case whereis(?FX_LOG_EVENT) of

@@ -4,6 +4,7 @@
 %% manager's queue length; above the high-water mark the handler exits with
 %% `{kill_me, [Hwm, ReinstallAfter]}'. gen_event removes it and tells fx_log_watcher,
 %% which kills the whole manager - the only way lager sheds a backlog of normal messages.
+%% The length it reads is published for fx_log_fixture:queue_now/0, as the throttle does.
 -module(fx_log_killer).
 -behaviour(gen_event).
 
@@ -12,7 +13,8 @@
 
 -record(state, {
     hwm :: non_neg_integer(),
-    reinstall_after :: non_neg_integer()
+    reinstall_after :: non_neg_integer(),
+    counters :: counters:counters_ref()
 }).
 -type state() :: #state{}.
 
@@ -20,15 +22,16 @@
 %% gen_event callbacks
 %%====================================================================
 
--spec init({non_neg_integer(), non_neg_integer()}) -> {ok, state()}.
-init({Hwm, ReinstallAfter}) ->
-    {ok, #state{hwm = Hwm, reinstall_after = ReinstallAfter}}.
+-spec init({non_neg_integer(), non_neg_integer(), counters:counters_ref()}) -> {ok, state()}.
+init({Hwm, ReinstallAfter, Counters}) ->
+    {ok, #state{hwm = Hwm, reinstall_after = ReinstallAfter, counters = Counters}}.
 
 -spec handle_event(term(), state()) -> {ok, state()}.
 handle_event({log, _Msg}, #state{hwm = Hwm, reinstall_after = After} = State) ->
     %% lager's own comment: checking the queue on every message is not cheap, but it is
     %% what lager does, so the fixture pays it too.
     {message_queue_len, Len} = erlang:process_info(self(), message_queue_len),
+    fx_log_fixture:queue_put(State#state.counters, Len),
     case Len > Hwm of
         true -> exit({kill_me, [Hwm, After]});
         false -> {ok, State}

@@ -6,6 +6,8 @@
 %% the threshold while async, back to async when it falls below threshold - window while
 %% sync. Installing it sets the flag to async; without it the flag is never set and every
 %% caller is synchronous. The rule itself is the pure `decide/4', pinned by tests.
+%% The length it reads is also published (fx_log_fixture:queue_put/2) so that a sampler
+%% can read it with fx_log_fixture:queue_now/0 instead of asking the busy manager.
 -module(fx_log_throttle).
 -behaviour(gen_event).
 
@@ -53,6 +55,7 @@ init({Threshold, Window, Counters}) ->
 -spec handle_event(term(), state()) -> {ok, state()}.
 handle_event({log, _Msg}, #state{threshold = T, window_min = W, mode = Mode} = State) ->
     {message_queue_len, Len} = erlang:process_info(self(), message_queue_len),
+    fx_log_fixture:queue_put(State#state.counters, Len),
     case decide(Len, T, W, Mode) of
         Mode ->
             {ok, State};

@@ -112,12 +112,9 @@ terminate(_Reason, _State) ->
 %%====================================================================
 
 install_all(#state{config = Config, counters = C} = State) ->
-    Handlers = [fx_log_throttle || maps:get(async_threshold, Config) =/= undefined]
-        ++ [fx_log_killer || maps:get(killer_hwm, Config) =/= undefined]
-        ++ [fx_log_file],
     Result = lists:foldl(fun(H, ok) -> install(H, State);
                             (_, Error) -> Error
-                         end, ok, Handlers),
+                         end, ok, handlers(Config)),
     counters:put(C, ?FX_C_KILLED, 0),
     Result.
 
@@ -130,7 +127,13 @@ install(Handler, #state{config = Config, counters = C}) ->
 
 handler_args(fx_log_throttle, #{async_threshold := T, async_threshold_window := W}, C) ->
     {T, W, C};
-handler_args(fx_log_killer, #{killer_hwm := Hwm, killer_reinstall_after := After}, _C) ->
-    {Hwm, After};
-handler_args(fx_log_file, #{log_file := File, write_cost_us := Cost}, C) ->
-    {File, Cost, C}.
+handler_args(fx_log_killer, #{killer_hwm := Hwm, killer_reinstall_after := After}, C) ->
+    {Hwm, After, C};
+handler_args(fx_log_file, #{log_file := File, write_cost_us := Cost} = Config, C) ->
+    %% Alone, nobody else reads the queue: the file handler publishes it (see fx_log_file).
+    {File, Cost, C, handlers(Config) =:= [fx_log_file]}.
+
+handlers(Config) ->
+    [fx_log_throttle || maps:get(async_threshold, Config) =/= undefined]
+        ++ [fx_log_killer || maps:get(killer_hwm, Config) =/= undefined]
+        ++ [fx_log_file].

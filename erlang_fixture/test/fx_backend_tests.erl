@@ -17,6 +17,8 @@ backend_test_() ->
       {timeout, 30, {"lager, error_logger redirect on with no hwm",
                      fun lager_redirect_no_hwm/0}},
       {timeout, 30, {"lager, error_logger redirect off", fun lager_no_redirect/0}},
+      {timeout, 60, {"lager, killer_hwm: the 11th kill in a minute stops lager",
+                     fun lager_killer_gives_up/0}},
       {timeout, 30, {"otp, sync_mode_qlen 0: callers block in logger_olp",
                      fun otp_sync/0}},
       {timeout, 30, {"otp: primary level restored on stop", fun otp_restores_levels/0}},
@@ -74,6 +76,47 @@ lager_switch() ->
     ?assertMatch(#{mode := sync}, fx_log:stats()),
     %% The flag stays false, so the sampler must see the change.
     ok = wait_until(fun() -> maps:get(switches, fx_log:stats()) >= 1 end).
+
+%% The fact fx_log_sup's restart limit copies (fx_log_tests:killer_gives_up/0 is the
+%% fixture's side): lager_sup restarts the killed sink 10 times in a minute, the 11th kill
+%% stops lager, and lager:log/4 then answers `{error, lager_not_running}'.
+lager_killer_gives_up() ->
+    start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, undefined},
+               {killer_hwm, 3}, {killer_reinstall_after, 100}, {error_logger_redirect, false}]),
+    %% (not 0: lager's timer may then reinstall the killer before lager_sup has restarted
+    %% the sink, and the killer is lost for good)
+    Sup = whereis(lager_sup),
+    Ref = erlang:monitor(process, Sup),
+    [begin
+         ?assert(is_process_alive(Sup)),
+         lager_kill_once()
+     end || _ <- lists:seq(1, 11)],
+    receive {'DOWN', Ref, process, Sup, _} -> ok after ?WAIT_MS -> erlang:error(no_give_up) end,
+    ?assertEqual(undefined, whereis(lager_event)),
+    ?assertEqual({error, lager_not_running}, lager:log(debug, self(), "gone", [])),
+    ?assertEqual(ok, fx_log:log(debug, "gone", [])).
+
+%% Wait for lager's sink with its killer and file handler back and its level mask let
+%% debug through again (the file handler's watcher sets it after the reinstall), park 10
+%% sync callers on it, release it: lager_manager_killer (hwm 3) fires and its watcher
+%% kills the sink.
+lager_kill_once() ->
+    ok = wait_until(fun() ->
+                            Handlers = (catch gen_event:which_handlers(lager_event)),
+                            {Mask, _} = lager_config:get({lager_event, loglevel}, {0, []}),
+                            is_list(Handlers)
+                                andalso lists:member(lager_manager_killer, Handlers)
+                                andalso lists:keymember(lager_file_backend, 1, Handlers)
+                                andalso Mask band 128 =/= 0
+                    end),
+    Old = whereis(lager_event),
+    ok = sys:suspend(Old),
+    _ = [spawn(fun() -> fx_log:log(debug, "caller ~b", [I]) end) || I <- lists:seq(1, 10)],
+    ok = wait_until(fun() -> {message_queue_len, Len} =
+                                 erlang:process_info(Old, message_queue_len),
+                             Len >= 10 end),
+    ok = sys:resume(Old),
+    ok = wait_until(fun() -> not erlang:is_process_alive(Old) end).
 
 otp_sync() ->
     start_app([{logger_backend, otp}, {log_level, debug}, {sync_mode_qlen, 0}]),
