@@ -29,7 +29,9 @@ backend_test_() ->
                      fun elixir_sync/0}},
       {timeout, 30, {"elixir, discard_threshold 5: the rest dropped in the caller, counted",
                      fun elixir_discard/0}},
-      {timeout, 30, {"elixir: stop removes Elixir's handler", fun elixir_stop/0}}]}.
+      {timeout, 30, {"elixir: stop removes Elixir's handler", fun elixir_stop/0}},
+      {timeout, 30, {"elixir: a sys.config's logger section wins over the fixture's keys",
+                     fun elixir_sys_config_wins/0}}]}.
 
 lager_undefined_is_sync() ->
     start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, undefined}]),
@@ -214,6 +216,20 @@ elixir_stop() ->
     stop_app(),
     ?assertMatch({error, _}, logger:get_handler_config('Elixir.Logger')),
     ?assertEqual(undefined, whereis(fx_log_elixir_file)).
+
+%% A node's sys.config sets the `logger' env before anything loads it (persistent here, as
+%% -config values survive the backend's unload/load): the backend leaves it as it is.
+elixir_sys_config_wins() ->
+    Env = [{console, [{device, fx_log_elixir_file}, {colors, [{enabled, false}]}]},
+           {sync_threshold, 0}, {discard_threshold, 7}],
+    [ok = application:set_env(logger, K, V, [{persistent, true}]) || {K, V} <- Env],
+    try
+        start_app([{logger_backend, elixir}, {log_level, debug}, {sync_threshold, 20}]),
+        ?assertEqual({ok, {0, 7}}, elixir_thresholds()),
+        ?assertMatch(#{mode := sync}, fx_log:stats())
+    after
+        [application:unset_env(logger, K, [{persistent, true}]) || {K, _} <- Env]
+    end.
 
 %% The thresholds Elixir's callers compare with (OTP's handler table).
 elixir_thresholds() ->
