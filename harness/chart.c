@@ -361,23 +361,31 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
         fputs("</text>\n", f);
     }
     /* the lines */
-    if (!empty && !(buf = malloc(CHART_MAX_POINTS * sizeof *buf)))
-        return -1;
     for (size_t s = 0; s < sp->nseries; s++) {
         const struct chart_series *se = &sp->series[s];
-        size_t k = chart_lttb(se->pts, se->n, buf, CHART_MAX_POINTS);
-        if (!k)
+        if (!se->n)
             continue;
+        if (!(buf = malloc(se->n * sizeof *buf)))
+            return -1;
         fputs("<path class=\"line\" fill=\"none\" stroke=\"", f);
         chart_escape(f, se->color ? se->color : "#1f77b4");
         fprintf(f, "\"%s data-series=\"", se->dashed ? " stroke-dasharray=\"6 3\"" : "");
         chart_escape(f, se->label);
         fputs("\" d=\"", f);
-        for (size_t i = 0; i < k; i++)
-            fprintf(f, "%s%.2f %.2f", i ? " L" : "M", px(&fr, buf[i].x), py(&fr, buf[i].y));
+        for (size_t from = 0, to; from < se->n; from = to) { /* one run between gaps */
+            for (to = from + 1;
+                 to < se->n && !(se->gap > 0 && se->pts[to].x - se->pts[to - 1].x > se->gap); to++)
+                ;
+            size_t k =
+                chart_lttb(se->pts + from, to - from, buf, CHART_MAX_POINTS * (to - from) / se->n);
+            for (size_t i = 0; i < k; i++)
+                fprintf(f, "%s%.2f %.2f", i ? " L" : (from ? " M" : "M"), px(&fr, buf[i].x),
+                        py(&fr, buf[i].y));
+        }
         fputs("\"/>\n", f);
+        free(buf);
+        buf = NULL;
     }
-    free(buf);
     /* legend */
     if (legend_rows) {
         for (size_t s = 0; s < sp->nseries; s++) {

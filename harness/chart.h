@@ -37,6 +37,8 @@ struct chart_series {
     size_t n;
     const char *color; /* CSS color */
     bool dashed;
+    double gap; /* points farther apart in x than this are not joined (samples are missing
+                   between them); 0: always joined */
 };
 
 /* A shaded span behind the lines, e.g. the logger in sync mode. */
@@ -66,12 +68,13 @@ struct chart_spec {
 };
 
 /* Write one <svg> line chart to f: y from 0 (or the data minimum when negative) to a nice
- * maximum, x over the data; each series downsampled to CHART_MAX_POINTS with chart_lttb and
- * drawn as a <path>; bands behind, markers as dashed vertical lines; a legend when there is
- * more than one series. The svg carries the plotted data's range as attributes: data-min,
- * data-max (over all series, exact, before downsampling: LTTB keeps the extremes), data-points
- * (raw point count) and data-y-top (the axis top). Every text is escaped. Returns 0, or -1
- * on a write error. */
+ * maximum, x over the data; each series cut into runs at its gaps (a new subpath "M" per run,
+ * so missing samples show as a break, never as a line across them), each run downsampled
+ * with chart_lttb to its share of CHART_MAX_POINTS, and drawn as one <path>; bands behind, markers
+ * as dashed vertical lines; a legend when there is more than one series. The svg carries the
+ * plotted data's range as attributes: data-min, data-max (over all series, exact, before
+ * downsampling: LTTB keeps the extremes), data-points (raw point count) and data-y-top (the axis
+ * top). Every text is escaped. Returns 0, or -1 on a write error. */
 int chart_svg(FILE *f, const struct chart_spec *spec);
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */

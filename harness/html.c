@@ -229,7 +229,7 @@ int html_write_run(const char *path, const struct report *rep, char *err)
 {
     const struct results *r = rep->r;
     struct run_curves c;
-    char *text = NULL, title[256], a[64], note[128];
+    char *text = NULL, title[256], a[64], gap_s[32], note[128];
     size_t len = 0;
     int rc = -1;
     FILE *f = NULL;
@@ -275,8 +275,10 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     struct chart_marker marks[3] = {{t0, "baseline"}, {t_load, "load"}, {t_rec, "recovery"}};
     size_t nmarks = r->load_start_us ? 3 : 1;
     double x0 = t0, x1 = c.n ? c.procs[c.n - 1].x : 0; /* every chart of the run: one x axis */
+    /* samples more than 1.5 intervals apart have missing ones between them: a break */
+    double gap = 1.5 * (double)rep->sc->sample_interval_us / 1e6;
     fputs("<h2>Node</h2>\n", f);
-    struct chart_series sp = {"processes", c.procs, c.n, palette[0], false};
+    struct chart_series sp = {"processes", c.procs, c.n, palette[0], false, gap};
     struct chart_spec cs = {.id = "chart-processes",
                             .title = "processes",
                             .unit = CHART_COUNT,
@@ -287,9 +289,9 @@ int html_write_run(const char *path, const struct report *rep, char *err)
                             .x0 = x0,
                             .x1 = x1};
     chart_svg(f, &cs);
-    struct chart_series sm[3] = {{"memory.total", c.mtotal, c.n, palette[0], false},
-                                 {"memory.processes", c.mproc, c.n, palette[1], false},
-                                 {"memory.binary", c.mbin, c.n, palette[2], true}};
+    struct chart_series sm[3] = {{"memory.total", c.mtotal, c.n, palette[0], false, gap},
+                                 {"memory.processes", c.mproc, c.n, palette[1], false, gap},
+                                 {"memory.binary", c.mbin, c.n, palette[2], true, gap}};
     cs = (struct chart_spec){.id = "chart-memory",
                              .title = "memory",
                              .unit = CHART_BYTES,
@@ -306,7 +308,7 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     snprintf(note, sizeof note, "sync %.0f%% of the time, %lld switches, %lld dropped, %lld kills",
              r->sync_share * 100, (long long)r->switches, (long long)r->dropped,
              (long long)r->kills);
-    struct chart_series sq = {"logger queue", c.queue, c.n, "#222", false};
+    struct chart_series sq = {"logger queue", c.queue, c.n, "#222", false, gap};
     cs = (struct chart_spec){.id = "chart-logger",
                              .title = "logger queue (shaded: logger mode)",
                              .unit = CHART_COUNT,
@@ -336,7 +338,7 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     } else {
         snprintf(note, sizeof note, "no reply recorded");
     }
-    struct chart_series sr = {"requests sent/s", c.rate, c.nrate, palette[3], false};
+    struct chart_series sr = {"requests sent/s", c.rate, c.nrate, palette[3], false, gap};
     cs = (struct chart_spec){.id = "chart-requests",
                              .title = "request rate (sent)",
                              .unit = CHART_RATE,
@@ -380,8 +382,9 @@ int html_write_run(const char *path, const struct report *rep, char *err)
           f);
     scenario_foreach(rep->sc, settings_row, f);
     fputs("</table></details>\n<table>", f);
-    snprintf(a, sizeof a, "%zu (%llu missed)", series_count(r->series),
-             (unsigned long long)r->missed);
+    snprintf(a, sizeof a, "%zu (%llu missed, longest gap %s)", series_count(r->series),
+             (unsigned long long)r->missed,
+             units_format_seconds(r->longest_gap, gap_s, sizeof gap_s));
     table_row(f, "samples", a);
     table_row(f, "output", rep->out_dir);
     fputs("</table>\n", f);
@@ -461,10 +464,10 @@ int html_write_sweep(const char *path, const char *title, const char *notes,
     for (size_t i = 0; i < ncurves; i++) {
         const char *color = palette[i % NPALETTE];
         bool dashed = (i / NPALETTE) % 2 == 1;
-        sp[i] = (struct chart_series){curves[i].label, curves[i].processes, curves[i].nprocesses,
-                                      color, dashed};
-        sm[i] = (struct chart_series){curves[i].label, curves[i].memory, curves[i].nmemory, color,
-                                      dashed};
+        sp[i] = (struct chart_series){
+            curves[i].label, curves[i].processes, curves[i].nprocesses, color, dashed, 0};
+        sm[i] = (struct chart_series){curves[i].label, curves[i].memory, curves[i].nmemory,
+                                      color,           dashed,           0};
     }
     fputs("<h2>Processes</h2>\n", f);
     struct chart_spec cs = {.id = "chart-sweep-processes",

@@ -67,10 +67,12 @@ const struct metric metrics[] = {
     FIELD("backlog", NULL, MT_U64, load.backlog),
     GAUGE("ports", "ports", "port_count", port_count, VK_COUNT, false),
     FIELD("port_limit", "port_limit", MT_I64, port_limit),
+    FIELD("logger_queue_age", "logger.age_ms", MT_I64, logger_queue_age),
     /* decoded from the snapshot, not written */
     FIELD(NULL, "memory.atom", MT_U64, mem_atom),
     FIELD(NULL, "memory.code", MT_U64, mem_code),
     FIELD(NULL, "memory.system", MT_U64, mem_system),
+    FIELD(NULL, "samples_dropped", MT_U64, samples_dropped),
     /* the run */
     RUN("logger.sync", A(AGG_TIME) | A(AGG_FIRST), VK_DURATION),
     TOTAL("requests", A(AGG_COUNT) | A(AGG_RATE), load.sent, VK_RATE),

@@ -1,5 +1,6 @@
 /* probe.c -- the C node (libei): connect to the target over loopback distribution, call
- * logjam_probe with a deadline, decode its replies. */
+ * logjam_probe with a deadline, start and stop the node's sampler and receive its stream,
+ * decode replies and samples. */
 #include "probe.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,8 @@ struct probe {
     int fd;
     bool pending; /* a call was sent and its reply has not been read yet */
     char pending_fun[32];
+    erlang_pid sampler; /* the node's logjam_sampler streaming to us, if has_sampler */
+    bool has_sampler;
 };
 
 static pthread_once_t ei_once = PTHREAD_ONCE_INIT;
@@ -439,25 +442,6 @@ enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeo
     return st;
 }
 
-enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned timeout_ms,
-                                 char *err)
-{
-    ei_x_buff x, args;
-    int index;
-    ei_x_new(&x);
-    ei_x_new(&args);
-    ei_x_encode_empty_list(&args);
-    enum probe_status st = probe_rpc(p, "logjam_probe", "snapshot", args.buff, args.index, &x,
-                                     &index, timeout_ms, err);
-    if (st == PROBE_OK && probe_decode_snapshot(x.buff, &index, out) < 0) {
-        status_fun_decode_error("snapshot", err);
-        st = PROBE_BADRPC;
-    }
-    ei_x_free(&x);
-    ei_x_free(&args);
-    return st;
-}
-
 enum probe_status probe_call(struct probe *p, const char *mod, const char *fun, const char *args,
                              int argslen, json_t **out, unsigned timeout_ms, char *err)
 {
@@ -496,5 +480,112 @@ enum probe_status probe_diagnose(struct probe *p, unsigned top_n, unsigned budge
     enum probe_status st =
         probe_call(p, "logjam_probe", "diagnose", args.buff, args.index, out, timeout_ms, err);
     ei_x_free(&args);
+    return st;
+}
+
+/* ---- the in-node sampler's stream ------------------------------------------------------- */
+
+enum probe_status probe_sampler_start(struct probe *p, unsigned interval_ms, int64_t *node_t0_ms,
+                                      unsigned timeout_ms, char *err)
+{
+    ei_x_buff x, args;
+    int index, arity;
+    long long t0;
+    char atom[MAXATOMLEN];
+    ei_x_new(&x);
+    ei_x_new(&args);
+    ei_x_encode_list_header(&args, 2);
+    ei_x_encode_pid(&args, ei_self(&p->ec));
+    ei_x_encode_ulong(&args, interval_ms);
+    ei_x_encode_empty_list(&args);
+    enum probe_status st =
+        probe_rpc(p, "logjam_sampler", "start", args.buff, args.index, &x, &index, timeout_ms, err);
+    if (st == PROBE_OK) { /* {ok, Pid, T0Ms} */
+        if (ei_decode_tuple_header(x.buff, &index, &arity) < 0 || arity != 3 ||
+            ei_decode_atom(x.buff, &index, atom) < 0 || strcmp(atom, "ok") != 0 ||
+            ei_decode_pid(x.buff, &index, &p->sampler) < 0 ||
+            ei_decode_longlong(x.buff, &index, &t0) < 0) {
+            status_fun_decode_error("start", err);
+            st = PROBE_BADRPC;
+        } else {
+            p->has_sampler = true;
+            *node_t0_ms = (int64_t)t0;
+        }
+    }
+    ei_x_free(&x);
+    ei_x_free(&args);
+    return st;
+}
+
+enum probe_status probe_sampler_stop(struct probe *p, unsigned timeout_ms, char *err)
+{
+    if (!p || !p->has_sampler)
+        return PROBE_OK;
+    ei_x_buff x, args;
+    int index;
+    ei_x_new(&x);
+    ei_x_new(&args);
+    ei_x_encode_list_header(&args, 1);
+    ei_x_encode_pid(&args, &p->sampler);
+    ei_x_encode_empty_list(&args);
+    /* The samples still on their way are read and dropped while waiting for the reply. */
+    enum probe_status st =
+        probe_rpc(p, "logjam_sampler", "stop", args.buff, args.index, &x, &index, timeout_ms, err);
+    if (st == PROBE_OK)
+        p->has_sampler = false;
+    ei_x_free(&x);
+    ei_x_free(&args);
+    return st;
+}
+
+int probe_decode_stream(const char *buf, int *index, struct stream_sample *out)
+{
+    int arity;
+    char atom[MAXATOMLEN];
+    long long seq, t;
+    if (ei_decode_tuple_header(buf, index, &arity) < 0 || arity != 4 ||
+        ei_decode_atom(buf, index, atom) < 0 || strcmp(atom, "logjam_sample") != 0 ||
+        ei_decode_longlong(buf, index, &seq) < 0 || ei_decode_longlong(buf, index, &t) < 0)
+        return -1;
+    memset(&out->sample, 0, sizeof out->sample);
+    if (probe_decode_snapshot(buf, index, &out->sample) < 0)
+        return -1;
+    out->seq = (int64_t)seq;
+    out->node_ms = (int64_t)t;
+    return 0;
+}
+
+enum probe_status probe_receive_sample(struct probe *p, struct stream_sample *out,
+                                       unsigned timeout_ms, char *err)
+{
+    uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
+    ei_x_buff x;
+    ei_x_new(&x);
+    enum probe_status st = PROBE_TIMEOUT;
+    for (;;) {
+        uint64_t now = now_us();
+        if (now >= deadline)
+            break;
+        erlang_msg msg;
+        x.index = 0;
+        int rc = ei_xreceive_msg_tmo(p->fd, &msg, &x, (unsigned)((deadline - now + 999) / 1000));
+        if (rc == ERL_TICK)
+            continue; /* ei already answered the tick */
+        if (rc == ERL_ERROR && erl_errno == ETIMEDOUT)
+            break;
+        if (rc < 0) {
+            lj_err(err, "sampler: connection to the node lost (%s)",
+                   strerror(erl_errno ? erl_errno : EIO));
+            st = PROBE_ERROR;
+            break;
+        }
+        int i = 0, version;
+        if (msg.msgtype != ERL_SEND || ei_decode_version(x.buff, &i, &version) < 0 ||
+            probe_decode_stream(x.buff, &i, out) < 0)
+            continue; /* not a sample (a late rpc reply, a link, anything else): not ours */
+        st = PROBE_OK;
+        break;
+    }
+    ei_x_free(&x);
     return st;
 }

@@ -1,10 +1,12 @@
 /* probe.h -- the C node (libei): connect to the target over loopback distribution, call
- * logjam_probe with a deadline, decode hello/snapshot/diagnose replies.
+ * logjam_probe with a deadline, start and stop the node's sampler (logjam_sampler) and
+ * receive its stream, decode hello/diagnose replies and samples.
  *
  * One struct probe is one ei connection and must be used by one thread at a time. Calls use
  * ei_rpc_to + ei_rpc_from with a deadline (never ei_rpc, which waits forever). At most one
- * call is in flight per connection: a reply that arrives after its deadline is still
- * decoded by the next probe_poll (its t_ms says when it was taken). */
+ * call is in flight per connection: a reply that arrives after its deadline is collected by
+ * the next call of the same function. A connection that runs a sampler carries its stream:
+ * it is read with probe_receive_sample and used for nothing else until probe_sampler_stop. */
 #ifndef LJ_PROBE_H
 #define LJ_PROBE_H
 
@@ -41,11 +43,27 @@ void probe_close(struct probe *p);
 /* logjam_probe:hello(). */
 enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeout_ms, char *err);
 
-/* logjam_probe:snapshot() into out (load counters and at_us/phase are left to the caller).
- * PROBE_TIMEOUT leaves the call in flight: call probe_snapshot again later to collect it
- * (returns PROBE_OK with the late reply) - no second request is sent while one is pending. */
-enum probe_status probe_snapshot(struct probe *p, struct sample *out, unsigned timeout_ms,
-                                 char *err);
+/* One sample of the node's sampler: slot seq, taken at node monotonic time node_ms. */
+struct stream_sample {
+    int64_t seq, node_ms;
+    struct sample sample; /* the map decoded; at_us, phase and load are left to the caller */
+};
+
+/* logjam_sampler:start(Self, interval_ms): the node samples every interval_ms on its own clock
+ * and sends each sample to this connection. *node_t0_ms gets the node's monotonic time at the
+ * start (slot Seq is due at node_t0_ms + Seq * interval_ms). */
+enum probe_status probe_sampler_start(struct probe *p, unsigned interval_ms, int64_t *node_t0_ms,
+                                      unsigned timeout_ms, char *err);
+
+/* logjam_sampler:stop(Pid) of the sampler this connection started (PROBE_OK when none, or p
+ * NULL). The
+ * node's sampler also stops by itself when this connection closes. */
+enum probe_status probe_sampler_stop(struct probe *p, unsigned timeout_ms, char *err);
+
+/* The next sample of the stream within timeout_ms: PROBE_OK, PROBE_TIMEOUT (none yet; ticks
+ * are answered, anything else on the connection is skipped) or PROBE_ERROR (connection gone). */
+enum probe_status probe_receive_sample(struct probe *p, struct stream_sample *out,
+                                       unsigned timeout_ms, char *err);
 
 /* logjam_probe:diagnose(TopN, BudgetMs), decoded into JSON (maps -> objects, lists and tuples ->
  * arrays, atoms and binaries -> strings, pids -> "<0.1.2>"). Caller owns *out (json_decref). */
@@ -59,6 +77,7 @@ enum probe_status probe_call(struct probe *p, const char *mod, const char *fun, 
 
 /* Decoders, exposed for unit tests: buf/index point at the reply term. Return 0 or -1. */
 int probe_decode_snapshot(const char *buf, int *index, struct sample *out);
+int probe_decode_stream(const char *buf, int *index, struct stream_sample *out);
 int probe_decode_hello(const char *buf, int *index, struct hello *out);
 json_t *probe_term_to_json(const char *buf, int *index);
 

@@ -168,6 +168,23 @@ static void text_sparklines(FILE *f, const struct results *r)
     free(v);
 }
 
+/* A gate on a gauge decided with more than 1 in REPORT_THIN_SHARE of its window's samples
+ * missing says so. */
+#define REPORT_THIN_SHARE 20
+
+/* The note of a gate decided on too few samples into buf ("decided on 150 of 190 expected
+ * samples (40 missing)"); false when the gate's samples are complete enough. */
+static bool gate_note(const struct results *r, const struct gate *g, char *buf, size_t len)
+{
+    size_t got, expected;
+    if (results_coverage(r, g->metric, g->agg, &got, &expected) < 0 ||
+        (expected - got) * REPORT_THIN_SHARE <= expected)
+        return false;
+    snprintf(buf, len, "decided on %zu of %zu expected samples (%zu missing)", got, expected,
+             expected - got);
+    return true;
+}
+
 void report_text(FILE *f, const struct report *rep, bool color)
 {
     const struct results *r = rep->r;
@@ -186,9 +203,12 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, "\n  gates\n");
         for (unsigned i = 0; i < rep->ngates; i++) {
             const struct gate_result *g = &rep->gates[i];
-            fprintf(f, "    %s%s%s %-16s %-22s %s\n", g->ok ? green : red,
+            char note[128];
+            bool thin = gate_note(r, g->gate, note, sizeof note);
+            fprintf(f, "    %s%s%s %-16s %-22s %s%s%s%s\n", g->ok ? green : red,
                     g->ok ? "\u2713" : "\u2717", off, g->gate->metric, g->gate->expr,
-                    g->has_data ? report_gate_value(g->gate, g->value, a, sizeof a) : "no data");
+                    g->has_data ? report_gate_value(g->gate, g->value, a, sizeof a) : "no data",
+                    thin ? "  (" : "", thin ? note : "", thin ? ")" : "");
         }
     }
 
@@ -214,6 +234,8 @@ void report_text(FILE *f, const struct report *rep, bool color)
     if (r->kills)
         fprintf(f, ", killed %s %s", units_format_count((double)r->kills, d, sizeof d),
                 r->kills == 1 ? "time" : "times");
+    fprintf(f, ", logger queue stale up to %s",
+            units_format_seconds(r->logger_age_max, e, sizeof e));
     fputc('\n', f);
     text_sparklines(f, r);
 
@@ -267,9 +289,10 @@ void report_text(FILE *f, const struct report *rep, bool color)
     if (rep->diagnosis_text) {
         fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
     }
-    fprintf(f, "\n  harness  cpu %.2fs  rss %s  samples %zu (%llu missed)\n", rep->harness_cpu,
-            units_format_bytes((double)rep->harness_rss, a, sizeof a), series_count(r->series),
-            (unsigned long long)r->missed);
+    fprintf(f, "\n  harness  cpu %.2fs  rss %s  samples %zu (%llu missed, longest gap %s)\n",
+            rep->harness_cpu, units_format_bytes((double)rep->harness_rss, a, sizeof a),
+            series_count(r->series), (unsigned long long)r->missed,
+            units_format_seconds(r->longest_gap, b, sizeof b));
     fprintf(f, "  files    %s/samples.csv %s/summary.json\n\n", rep->out_dir, rep->out_dir);
 }
 
@@ -374,8 +397,10 @@ json_t *report_json(const struct report *rep)
                                   r->drain_eta > 0 ? json_real(r->drain_eta) : json_null(),
                                   "memory_retained", (json_int_t)r->memory_retained));
     json_object_set_new(m, "samples",
-                        json_pack("{s:I, s:I}", "count", (json_int_t)series_count(r->series),
-                                  "missed", (json_int_t)r->missed));
+                        json_pack("{s:I, s:I, s:f, s:f}", "count",
+                                  (json_int_t)series_count(r->series), "missed",
+                                  (json_int_t)r->missed, "longest_gap", r->longest_gap,
+                                  "logger_queue_age_max", r->logger_age_max));
     json_object_set_new(
         m, "harness",
         json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max", (json_int_t)rep->harness_rss));
@@ -384,10 +409,13 @@ json_t *report_json(const struct report *rep)
     json_t *gates = json_array();
     for (unsigned i = 0; i < rep->ngates; i++) {
         const struct gate_result *g = &rep->gates[i];
-        json_array_append_new(gates, json_pack("{s:s, s:s, s:o, s:b}", "metric", g->gate->metric,
-                                               "expr", g->gate->expr, "value",
-                                               g->has_data ? json_real(g->value) : json_null(),
-                                               "ok", g->ok));
+        json_t *jg =
+            json_pack("{s:s, s:s, s:o, s:b}", "metric", g->gate->metric, "expr", g->gate->expr,
+                      "value", g->has_data ? json_real(g->value) : json_null(), "ok", g->ok);
+        char note[128];
+        if (gate_note(rep->r, g->gate, note, sizeof note))
+            json_object_set_new(jg, "note", json_string(note));
+        json_array_append_new(gates, jg);
     }
     json_object_set_new(root, "gates", gates);
     if (rep->diagnosis) {

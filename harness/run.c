@@ -31,6 +31,7 @@
 #define RUN_TICK_US 100000                /* main loop period */
 #define RUN_PROGRESS_US 500000            /* progress line refresh */
 #define RUN_INTERRUPT_RECOVERY_US 2000000 /* recovery after Ctrl-C */
+#define RUN_LOST_GRACE_TICKS 10           /* a lost probe connection waits for the node's exit */
 
 const char *run_fixture_default(void)
 {
@@ -162,12 +163,17 @@ static bool tick(struct run_ctx *c, const char *phase)
         c->interrupted = true;
         return false;
     }
+    bool lost = sampler_lost(c->smp, why);
+    /* A killed node's connections close a moment before its exit can be reaped: the error
+     * names the death when there is one. */
+    for (unsigned i = 0; lost && i < RUN_LOST_GRACE_TICKS && node_alive(c->node); i++)
+        signals_nap(RUN_TICK_US / 10);
     if (!node_alive(c->node)) {
         lj_err(c->error, "the node died during the %s phase: %s", phase, node_exit_reason(c->node));
         c->failed = true;
         return false;
     }
-    if (sampler_lost(c->smp, why)) {
+    if (lost) {
         lj_err(c->error, "the node stopped answering the probe: %s", why);
         c->failed = true;
         return false;
@@ -315,6 +321,7 @@ static void collect_results(struct run_ctx *c)
     c->res.latency = c->lat;
     c->res.latency_raw = c->lat_raw;
     c->res.missed = c->smp_end.missed;
+    c->res.interval_us = c->sc->sample_interval_us;
     if (c->load)
         load_counters(c->load, &c->res.load);
     if (!c->res.load_end_us)

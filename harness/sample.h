@@ -19,7 +19,7 @@ enum logger_mode {
 };
 
 struct sample {
-    uint64_t at_us; /* harness monotonic time since the run started */
+    uint64_t at_us; /* when the node took it, on the run's clock: us since the run started */
     int64_t t_ms;   /* node monotonic time, ms */
     enum phase phase;
 
@@ -37,6 +37,9 @@ struct sample {
     struct load_counters load; /* the load generator's counters when the sample arrived */
 
     int64_t port_count, port_limit; /* open ports (sockets, files, drivers), the node's limit */
+
+    int64_t logger_queue_age; /* ms since the logger's values (logger_*) were read */
+    uint64_t samples_dropped; /* samples the node's sampler dropped so far (busy dist buffer) */
 };
 
 const char *sample_mode_name(enum logger_mode m);

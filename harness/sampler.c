@@ -1,5 +1,5 @@
-/* sampler.c -- the sampler: snapshots of the node at a fixed interval, on a thread of its own,
- * into the run's series and samples.csv. */
+/* sampler.c -- the sampler: the node's own sampler (logjam_sampler) streams samples taken on
+ * its clock; a thread of ours receives them into the run's series and samples.csv. */
 #include "sampler.h"
 
 #include <errno.h>
@@ -11,16 +11,19 @@
 #include "probe.h"
 #include "report.h"
 #include "signals.h"
+#include "slots.h"
 
-#define SAMPLER_NAP_MAX_US 20000 /* how long the thread sleeps at most before it looks again */
+#define SAMPLER_RECV_MS 50           /* the thread looks at its stop flag at least this often */
+#define SAMPLER_CALL_TIMEOUT_MS 3000 /* starting and stopping the node's sampler */
 
 struct sampler {
     pthread_t thread;
     struct probe *probe;
-    uint64_t t0, interval_us;
+    uint64_t t0;
+    struct slots slots; /* the thread's, changed under mu (sampler_stop's once joined) */
     _Atomic int phase;
     atomic_bool stop;
-    atomic_bool lost; /* the node stopped answering for good */
+    atomic_bool lost; /* the connection to the node was lost */
     char lost_why[LJ_ERR_LEN];
     struct load *_Atomic load;
 
@@ -35,7 +38,6 @@ struct sampler {
 static void sampler_record(struct sampler *s, struct sample *smp)
 {
     struct load *l = atomic_load(&s->load);
-    smp->at_us = now_us() - s->t0;
     smp->phase = (enum phase)atomic_load(&s->phase);
     if (l)
         load_counters(l, &smp->load);
@@ -56,32 +58,25 @@ static void sampler_record(struct sampler *s, struct sample *smp)
 static void *sampler_main(void *arg)
 {
     struct sampler *s = arg;
-    uint64_t next = now_us();
     char err[LJ_ERR_LEN];
     while (!atomic_load(&s->stop)) {
-        uint64_t now = now_us();
-        if (now < next) {
-            signals_nap(next - now < SAMPLER_NAP_MAX_US ? next - now : SAMPLER_NAP_MAX_US);
+        struct stream_sample ss;
+        enum probe_status st = probe_receive_sample(s->probe, &ss, SAMPLER_RECV_MS, err);
+        if (st == PROBE_TIMEOUT)
             continue;
-        }
-        next += s->interval_us;
-        if (next < now)
-            next = now + s->interval_us; /* we fell behind: do not burst to catch up */
-        struct sample smp;
-        memset(&smp, 0, sizeof smp);
-        unsigned timeout_ms = (unsigned)(s->interval_us / 1000);
-        enum probe_status st = probe_snapshot(s->probe, &smp, timeout_ms ? timeout_ms : 1, err);
-        if (st == PROBE_OK) {
-            sampler_record(s, &smp);
-        } else if (st == PROBE_TIMEOUT || st == PROBE_BUSY || st == PROBE_BADRPC) {
-            pthread_mutex_lock(&s->mu);
-            s->end.missed++;
-            pthread_mutex_unlock(&s->mu);
-        } else {
+        if (st != PROBE_OK) {
             snprintf(s->lost_why, sizeof s->lost_why, "%s", err);
             atomic_store(&s->lost, true);
             break;
         }
+        pthread_mutex_lock(&s->mu);
+        int64_t gap = slots_note(&s->slots, ss.seq);
+        s->end.missed = s->slots.missed;
+        pthread_mutex_unlock(&s->mu);
+        if (gap < 0)
+            continue; /* a slot already seen */
+        ss.sample.at_us = slots_at_us(&s->slots, ss.node_ms);
+        sampler_record(s, &ss.sample);
     }
     return NULL;
 }
@@ -97,12 +92,18 @@ struct sampler *sampler_start(struct node *node, uint64_t interval_us, uint64_t 
     }
     pthread_mutex_init(&s->mu, NULL);
     s->t0 = t0_us;
-    s->interval_us = interval_us;
     s->series = series;
     s->csv = csv;
     s->probe = node_probe(node, "sampler", err);
     if (!s->probe)
         goto fail;
+    int64_t node_t0;
+    uint64_t before = now_us() - t0_us;
+    unsigned interval_ms = (unsigned)(interval_us / 1000);
+    if (probe_sampler_start(s->probe, interval_ms, &node_t0, SAMPLER_CALL_TIMEOUT_MS, err) !=
+        PROBE_OK)
+        goto fail;
+    slots_init(&s->slots, node_t0, before, now_us() - t0_us, interval_ms);
     signals_block(&old);
     int rc = pthread_create(&s->thread, NULL, sampler_main, s);
     signals_restore(&old);
@@ -112,6 +113,7 @@ struct sampler *sampler_start(struct node *node, uint64_t interval_us, uint64_t 
     }
     return s;
 fail:
+    probe_sampler_stop(s->probe, SAMPLER_CALL_TIMEOUT_MS, err);
     probe_close(s->probe);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -162,8 +164,14 @@ void sampler_stop(struct sampler *s, struct sampler_end *end)
 {
     if (!s)
         return;
+    char err[LJ_ERR_LEN];
     atomic_store(&s->stop, true);
     pthread_join(s->thread, NULL);
+    slots_finish(&s->slots, now_us() - s->t0);
+    s->end.missed = s->slots.missed;
+    /* Best effort: a node that is gone or does not answer stops its sampler anyway when the
+     * connection closes (monitor_node). */
+    probe_sampler_stop(s->probe, SAMPLER_CALL_TIMEOUT_MS, err);
     probe_close(s->probe);
     *end = s->end;
     pthread_mutex_destroy(&s->mu);

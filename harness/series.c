@@ -236,6 +236,14 @@ void results_finish(struct results *r)
         }
     }
     r->sync_share = sampled > 0 ? r->sync_time / sampled : 0;
+    r->longest_gap = 0;
+    r->logger_age_max = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (i > 0)
+            r->longest_gap =
+                fmax(r->longest_gap, (double)(s->v[i].at_us - s->v[i - 1].at_us) / 1e6);
+        r->logger_age_max = fmax(r->logger_age_max, (double)s->v[i].logger_queue_age / 1e3);
+    }
     if (s->n) {
         const struct sample *last = &s->v[s->n - 1];
         r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
@@ -295,6 +303,34 @@ void results_finish(struct results *r)
                 r->drain_eta = (double)r->leaked / r->drain_rate;
         }
     }
+}
+
+bool results_is_gap(uint64_t gap_us, uint64_t interval_us)
+{
+    return interval_us > 0 && 2 * gap_us > 3 * interval_us;
+}
+
+int results_coverage(const struct results *r, const char *metric, enum gate_agg agg, size_t *got,
+                     size_t *expected)
+{
+    const struct metric *m = metric_find(metric);
+    if (!m || m->cls != METRIC_GAUGE || r->interval_us == 0)
+        return -1;
+    const struct series *s = r->series;
+    const struct sample *prev = NULL;
+    *got = *expected = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sample *a = &s->v[i];
+        if (agg == AGG_SLOPE && a->phase != PHASE_LOAD)
+            continue;
+        if (prev && results_is_gap(a->at_us - prev->at_us, r->interval_us))
+            *expected +=
+                (size_t)llround((double)(a->at_us - prev->at_us) / (double)r->interval_us) - 1;
+        (*got)++;
+        (*expected)++;
+        prev = a;
+    }
+    return 0;
 }
 
 /* A run total: its count, or its rate (per second of load, or a fraction of requests sent). */

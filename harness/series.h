@@ -36,7 +36,8 @@ struct results {
     const struct hist *latency;                           /* corrected for coordinated omission */
     const struct hist *latency_raw;                       /* from the actual write */
     uint64_t load_start_us, load_end_us, recovery_end_us; /* harness clock since run start */
-    uint64_t missed;                                      /* snapshots that missed their deadline */
+    uint64_t missed;      /* samples that never arrived (the sampler's sequence gaps) */
+    uint64_t interval_us; /* the sampling interval (0: unknown, no gap accounting) */
     int64_t baseline_processes;
     /* Derived by results_finish: */
     double sync_time;  /* seconds the logger spent in sync mode */
@@ -55,6 +56,8 @@ struct results {
     int64_t switches;        /* logger mode switches during the run */
     int64_t dropped;         /* log events dropped during the run */
     int64_t kills;           /* logger processes killed (killer_hwm, overload_kill) */
+    double longest_gap;      /* seconds, the longest time between two consecutive samples */
+    double logger_age_max;   /* seconds, the stalest logger value any sample carried */
 };
 
 /* Compute the derived fields of r from its series and counters. */
@@ -64,6 +67,17 @@ void results_finish(struct results *r);
  * there is no data (a gate on it fails). */
 int results_value(const struct results *r, const char *metric, enum gate_agg agg, double pct,
                   double *out);
+
+/* The samples a gate on metric/agg is decided on: *got in its window (the load phase for
+ * slope, every sample otherwise) and *expected, got plus the slots missing between them (a
+ * gap over 1.5 intervals misses round(gap / interval) - 1). Returns 0, or -1 when metric is
+ * not a sampled gauge or r->interval_us is 0. */
+int results_coverage(const struct results *r, const char *metric, enum gate_agg agg, size_t *got,
+                     size_t *expected);
+
+/* Whether a gap of gap_us between two consecutive samples means samples are missing (it is
+ * over 1.5 intervals) - where charts break their lines. */
+bool results_is_gap(uint64_t gap_us, uint64_t interval_us);
 
 /* The end of recovery that decides "draining" versus "stuck for good". */
 #define RESULTS_DRAIN_WINDOW_US 5000000

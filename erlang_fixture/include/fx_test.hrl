@@ -6,7 +6,8 @@
 -compile({nowarn_unused_function,
           [{test_env, 0}, {test_env, 1}, {start_app, 1}, {stop_app, 0}, {wait_until, 1}, {wait_until, 2},
            {http_connect, 0}, {http_get, 2}, {http_send, 2}, {http_recv, 1},
-           {tmp_log_file, 0}, {blocked_in_rpc, 1}, {worker_pids, 0}, {recv_headers, 2},
+           {tmp_log_file, 0}, {blocked_in_rpc, 1}, {worker_pids, 0}, {is_worker, 1},
+           {park_manager, 0}, {recv_headers, 2},
            {wait_loop, 2}, {remove_tmp_log, 1}]}).
 
 -define(WAIT_MS, 10000).
@@ -131,11 +132,28 @@ blocked_in_rpc(Pid) ->
         _ -> false
     end.
 
-%% Processes running fx_worker code (a walk of all processes: test-only).
+%% The pool's workers, alive now: spawn-mode workers (started as fx_worker:run/2) and bounded
+%% workers (proc_lib, fx_worker:pool_loop/2). Told by how they were started, never by their
+%% stack: process_info(P, current_stacktrace) shows only the top backtrace_depth (8) frames,
+%% and a worker on its way to gen:do_call/4 that is loading a module (error_handler ->
+%% code_server:call, as the first run of io_lib_pretty or calendar in a fresh node does) is
+%% deeper than that - its fx_worker frames drop out of sight, all of them at once when every
+%% worker waits for the same load. Cost: walks every process in the node (test-only).
 worker_pids() ->
-    [P || P <- erlang:processes(),
-          case erlang:process_info(P, current_stacktrace) of
-              {current_stacktrace, Stack} ->
-                  lists:keymember(fx_worker, 1, Stack);
-              undefined -> false
-          end].
+    [P || P <- erlang:processes(), is_worker(P)].
+
+is_worker(P) ->
+    case erlang:process_info(P, initial_call) of
+        {initial_call, {fx_worker, run, 2}} -> true;
+        {initial_call, {proc_lib, init_p, 5}} ->
+            proc_lib:translate_initial_call(P) =:= {fx_worker, pool_loop, 2};
+        _ -> false
+    end.
+
+%% Queue a `park' event on the logger's manager (fx_park_handler must be installed): once the
+%% manager reaches it, it handles nothing more until it is killed. The killer's kill is
+%% asynchronous (the watcher kills after the killer handler has exited, while the manager
+%% goes on with its queue), so a test that wants callers still pending when the kill lands
+%% parks the manager behind the event that fires the killer.
+park_manager() ->
+    ok = gen_event:notify(fx_log_event, park).

@@ -21,7 +21,10 @@
 %%   counters (`system_info(process_count)', `erlang:memory/0', `statistics/1') and
 %%   `process_info(Pid, message_queue_len)' of the ONE logger process. They never call
 %%   `erlang:processes/0'. Safe to call every few hundred milliseconds on a node with
-%%   millions of processes.</li>
+%%   millions of processes - but the logger's `message_queue_len' waits for the logger to
+%%   answer, seconds when it is garbage-collecting a huge heap. The harness therefore samples
+%%   through logjam_sampler (node_sample/0 on time, logger_stats/0 in a reader of its own,
+%%   carried forward with its age), and snapshot/0 stays for one-off calls.</li>
 %% <li>`diagnose/1,2' walks ALL processes once (OTP 25 has no process iterator, so it also
 %%   builds the full pid list: two words per process). Like recon's `proc_count/2' it is
 %%   NOT free: expect a few microseconds per process (hundreds of milliseconds at 100k
@@ -39,6 +42,8 @@
 
 %% API
 -export([hello/0, snapshot/0, diagnose/1, diagnose/2]).
+%% The two halves of snapshot/0, for logjam_sampler
+-export([node_sample/0, logger_stats/0]).
 %% Sources: what an application publishes for the replies
 -export([register_source/2, unregister_source/1]).
 -export_type([source_name/0]).
@@ -71,6 +76,15 @@
 -type logger_map() :: #{backend := atom(), mode := mode(), queue_len := non_neg_integer(),
                         switches := non_neg_integer(), written := non_neg_integer(),
                         dropped := non_neg_integer(), kills := non_neg_integer()}.
+-type node_sample() :: #{t_ms := integer(), process_count := non_neg_integer(),
+                         process_limit := pos_integer(),
+                         memory := #{atom() => non_neg_integer()},
+                         run_queue := non_neg_integer(), reductions := non_neg_integer(),
+                         pool := #{mode := atom(), busy := non_neg_integer(),
+                                   queued := non_neg_integer()},
+                         connections := non_neg_integer(),
+                         port_count := non_neg_integer(), port_limit := pos_integer()}.
+-export_type([logger_map/0, node_sample/0]).
 -type proc_entry() :: #{pid := binary(), name := atom(), queue := non_neg_integer(),
                         memory := non_neg_integer(), function := binary()}.
 
@@ -120,19 +134,19 @@ hello() ->
       probe_version => ?PROBE_VERSION,
       node => node()}.
 
-%% @doc One sample of the node. O(1) in the number of processes (see the module doc); each
-%% source (logger, pool, connections) is wrapped so that a missing or dying one yields
-%% `undefined'/0 and never a failed snapshot.
--spec snapshot() -> #{t_ms := integer(), process_count := non_neg_integer(),
-                      process_limit := pos_integer(),
-                      memory := #{atom() => non_neg_integer()},
-                      run_queue := non_neg_integer(), reductions := non_neg_integer(),
-                      logger := logger_map(),
-                      pool := #{mode := atom(), busy := non_neg_integer(),
-                                queued := non_neg_integer()},
-                      connections := non_neg_integer(),
-                      port_count := non_neg_integer(), port_limit := pos_integer()}.
+%% @doc One sample of the node: node_sample/0's keys plus `logger' (the logger map). O(1) in the number of
+%% processes (see the module doc); each source (logger, pool, connections) is wrapped so that
+%% a missing or dying one yields `undefined'/0 and never a failed snapshot. The logger map
+%% may wait on a busy logger process (see logger_stats/0).
+-spec snapshot() -> #{logger := logger_map(), atom() => term()}.
 snapshot() ->
+    (node_sample())#{logger => logger_stats()}.
+
+%% @doc Everything of snapshot/0 but the logger: global counters (O(1) BIFs) and the
+%% registered `pool' and `connections' sources (counters in the fixture). None of it waits
+%% on another process, so a sampler can take it on time however busy the node is.
+-spec node_sample() -> node_sample().
+node_sample() ->
     {Reductions, _} = erlang:statistics(reductions),
     #{t_ms => erlang:monotonic_time(millisecond),
       process_count => erlang:system_info(process_count),
@@ -140,7 +154,6 @@ snapshot() ->
       memory => maps:from_list(erlang:memory()),
       run_queue => erlang:statistics(total_run_queue_lengths),
       reductions => Reductions,
-      logger => logger_stats(),
       pool => pool_stats(),
       connections => connections(),
       port_count => erlang:system_info(port_count),
@@ -229,11 +242,15 @@ source(Name) ->
 %% Logger, pool, connections (snapshot sources)
 %%====================================================================
 
-%% The logger map. In a fixture node the `logger' source (fx_log:stats/0) answers for
+%% @doc The logger map. COST: it may wait. In a fixture node the `logger' source (fx_log:stats/0) answers for
 %% whichever backend the fixture runs (it may count what a bare logger cannot, e.g.
 %% switches); when it is absent, fails or has no backend yet, the probe reads the logger
 %% itself: the configured backend (the `logger_backend' source), else lager if
-%% `lager_event' is registered, else OTP's logger.
+%% `lager_event' is registered, else OTP's logger. Reading a logger's queue length is
+%% `process_info(Logger, message_queue_len)': since OTP 21 a signal to the logger, answered
+%% only when the logger next handles signals - after its current garbage collection, which
+%% on a 600 MB heap takes seconds. Call it where waiting is harmless (logjam_sampler does so
+%% in a reader process of its own), never where a deadline matters.
 -spec logger_stats() -> logger_map().
 logger_stats() ->
     case registered_logger() of

@@ -168,6 +168,54 @@ START_TEST(test_chart_svg_path_max_is_data_max)
 }
 END_TEST
 
+/* The subpaths ("M" commands) of the first <path> in svg. */
+static size_t path_moves(const char *svg)
+{
+    const char *d = strstr(svg, " d=\"");
+    ck_assert_ptr_nonnull(d);
+    size_t moves = 0;
+    for (d += 4; *d && *d != '"'; d++)
+        moves += *d == 'M';
+    return moves;
+}
+
+/* Samples every 0.25 s with two holes (1.0 s and 2.3 s): the line breaks at both and nowhere
+ * else, also when the series is long enough to be downsampled (LTTB must not join across a
+ * hole); a gap of 0 joins everything, as before. */
+START_TEST(test_chart_svg_breaks_the_line_at_gaps)
+{
+    static struct chart_point pts[3000];
+    size_t n = 0;
+    double x = 0;
+    for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+        if (i == 1000)
+            x += 1.0;
+        if (i == 2000)
+            x += 2.3;
+        pts[n++] = (struct chart_point){x, (double)(i % 97)};
+        x += 0.25;
+    }
+    size_t sizes[] = {3000, 30};
+    for (size_t k = 0; k < 2; k++) {
+        for (double gap = 0; gap < 1; gap += 0.375) {
+            char *text = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&text, &len);
+            const struct chart_point *from = sizes[k] == 3000 ? pts : pts + 990;
+            struct chart_series se = {.label = "p", .pts = from, .n = sizes[k], .gap = gap};
+            struct chart_spec sp = {.id = "g", .title = "gaps", .series = &se, .nseries = 1};
+            ck_assert_int_eq(chart_svg(f, &sp), 0);
+            fclose(f);
+            /* 0.375 s = 1.5 intervals: both holes in the long series, one in the short one */
+            size_t want = gap == 0 ? 1 : sizes[k] == 3000 ? 3 : 2;
+            ck_assert_msg(path_moves(text) == want, "n %zu gap %g: %zu subpaths, want %zu",
+                          sizes[k], gap, path_moves(text), want);
+            free(text);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_chart_svg_without_data_still_draws)
 {
     char *text = NULL;
@@ -230,6 +278,7 @@ Suite *chart_suite(void)
     tc = tcase_create("svg");
     tcase_add_test(tc, test_chart_svg_path_max_is_data_max);
     tcase_add_test(tc, test_chart_svg_without_data_still_draws);
+    tcase_add_test(tc, test_chart_svg_breaks_the_line_at_gaps);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparkline");
     tcase_add_test(tc, test_chart_sparkline_maps_min_to_lowest_and_max_to_full);

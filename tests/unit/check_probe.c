@@ -19,10 +19,13 @@ static void atom_kv_atom(ei_x_buff *x, const char *k, const char *v)
     ei_x_encode_atom(x, v);
 }
 
-/* A snapshot as logjam_probe:snapshot/0 builds it; memory.total above 2^32 (a bignum). */
-static void encode_snapshot(ei_x_buff *x, const char *mode, long long total)
+/* A snapshot as logjam_probe:snapshot/0 builds it; memory.total above 2^32 (a bignum). As
+ * logjam_sampler sends it (stream): the logger's age_ms and samples_dropped too. */
+static void encode_sample(ei_x_buff *x, const char *mode, long long total, bool stream)
 {
-    ei_x_encode_map_header(x, 9);
+    ei_x_encode_map_header(x, stream ? 10 : 9);
+    if (stream)
+        atom_kv_int(x, "samples_dropped", 3);
     atom_kv_int(x, "t_ms", -576460751787LL);
     atom_kv_int(x, "process_count", 104233);
     atom_kv_int(x, "process_limit", 1048576);
@@ -35,7 +38,9 @@ static void encode_snapshot(ei_x_buff *x, const char *mode, long long total)
     atom_kv_int(x, "run_queue", 7);
     atom_kv_int(x, "reductions", 99999999999LL);
     ei_x_encode_atom(x, "logger");
-    ei_x_encode_map_header(x, 7);
+    ei_x_encode_map_header(x, stream ? 8 : 7);
+    if (stream)
+        atom_kv_int(x, "age_ms", 2300);
     atom_kv_atom(x, "backend", "fixture");
     atom_kv_atom(x, "mode", mode);
     atom_kv_int(x, "queue_len", 92180);
@@ -48,6 +53,11 @@ static void encode_snapshot(ei_x_buff *x, const char *mode, long long total)
     atom_kv_atom(x, "mode", "spawn");
     atom_kv_int(x, "busy", 100000);
     atom_kv_int(x, "connections", 2998);
+}
+
+static void encode_snapshot(ei_x_buff *x, const char *mode, long long total)
+{
+    encode_sample(x, mode, total, false);
 }
 
 START_TEST(test_probe_decodes_snapshot_with_bignums)
@@ -72,6 +82,38 @@ START_TEST(test_probe_decodes_snapshot_with_bignums)
     ck_assert_int_eq(s.logger_kills, 2);
     ck_assert_int_eq(s.pool_busy, 100000);
     ck_assert_int_eq(s.connections, 2998);
+    ei_x_free(&x);
+}
+END_TEST
+
+/* {logjam_sample, Seq, NodeTimeMs, Sample} from the node's sampler: the slot, the node's
+ * time, the map as a snapshot's plus the logger's age and the node's drop count. */
+START_TEST(test_probe_decodes_a_streamed_sample)
+{
+    ei_x_buff x;
+    struct stream_sample ss;
+    int i = 0;
+    ei_x_new(&x);
+    ei_x_encode_tuple_header(&x, 4);
+    ei_x_encode_atom(&x, "logjam_sample");
+    ei_x_encode_longlong(&x, 42);
+    ei_x_encode_longlong(&x, -576460751500LL);
+    encode_sample(&x, "async", 1000, true);
+    ck_assert_int_eq(probe_decode_stream(x.buff, &i, &ss), 0);
+    ck_assert_int_eq(i, x.index);
+    ck_assert_int_eq(ss.seq, 42);
+    ck_assert_int_eq(ss.node_ms, -576460751500LL);
+    ck_assert_int_eq(ss.sample.process_count, 104233);
+    ck_assert_int_eq(ss.sample.logger_queue, 92180);
+    ck_assert_int_eq(ss.sample.logger_queue_age, 2300);
+    ck_assert_uint_eq(ss.sample.samples_dropped, 3);
+    /* an rpc reply on the same connection is not a sample */
+    i = 0;
+    x.index = 0;
+    ei_x_encode_tuple_header(&x, 2);
+    ei_x_encode_atom(&x, "rex");
+    ei_x_encode_atom(&x, "ok");
+    ck_assert_int_eq(probe_decode_stream(x.buff, &i, &ss), -1);
     ei_x_free(&x);
 }
 END_TEST
@@ -192,6 +234,7 @@ Suite *probe_suite(void)
     TCase *tc = tcase_create("decode");
     tcase_add_test(tc, test_probe_decodes_snapshot_with_bignums);
     tcase_add_test(tc, test_probe_decodes_every_logger_mode);
+    tcase_add_test(tc, test_probe_decodes_a_streamed_sample);
     tcase_add_test(tc, test_probe_rejects_a_reply_that_is_not_a_snapshot);
     tcase_add_test(tc, test_probe_decodes_hello_with_undefined_port);
     tcase_add_test(tc, test_probe_term_to_json_shapes);

@@ -237,6 +237,83 @@ START_TEST(test_series_always_sync_has_no_first_switch)
 }
 END_TEST
 
+/* The longest gap and the stalest logger value; a gate's coverage: samples in its window
+ * (the load phase for slope) and the ones missing there (a gap over 1.5 intervals). */
+START_TEST(test_series_gaps_and_coverage)
+{
+    struct series *s = make_series(NULL, 0); /* 0.5 s apart: 4 baseline, 10 load */
+    struct results r;
+    struct sample smp = *series_last(s);
+    smp.at_us += 2000000; /* 2 s after the last: 3 samples missing */
+    smp.logger_queue_age = 2300;
+    series_add(s, &smp);
+    results_of(s, &r);
+    ck_assert(fabs(r.longest_gap - 2.0) < 1e-9);
+    ck_assert(fabs(r.logger_age_max - 2.3) < 1e-9);
+    size_t got, expected;
+    ck_assert_int_eq(results_coverage(&r, "processes", AGG_MAX, &got, &expected), -1);
+    r.interval_us = 500000;
+    ck_assert_int_eq(results_coverage(&r, "processes", AGG_MAX, &got, &expected), 0);
+    ck_assert_uint_eq(got, 15);
+    ck_assert_uint_eq(expected, 18);
+    ck_assert_int_eq(results_coverage(&r, "processes", AGG_SLOPE, &got, &expected), 0);
+    ck_assert_uint_eq(got, 11);
+    ck_assert_uint_eq(expected, 14);
+    ck_assert_int_eq(results_coverage(&r, "requests", AGG_COUNT, &got, &expected), -1);
+    /* 0.74 s is within 1.5 intervals of 0.5 s, 0.76 s is not */
+    ck_assert(!results_is_gap(740000, 500000));
+    ck_assert(results_is_gap(760000, 500000));
+    ck_assert(!results_is_gap(760000, 0));
+    series_free(s);
+}
+END_TEST
+
+/* A gate on a gauge decided with over 5% of its window's samples missing says so, in the
+ * text summary and in summary.json; the samples line says missed and the longest gap. */
+START_TEST(test_report_notes_a_gate_on_thin_samples)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    struct series *s = make_series(NULL, 0);
+    struct sample smp = *series_last(s);
+    smp.at_us += 2000000; /* 3 samples missing out of 18 */
+    series_add(s, &smp);
+    struct results r;
+    results_of(s, &r);
+    r.interval_us = 500000;
+    r.missed = 3;
+    struct gate g[2];
+    char err[LJ_ERR_LEN];
+    ck_assert_int_eq(gate_parse("processes", "max < 20000", &g[0], err), 0);
+    ck_assert_int_eq(gate_parse("requests", "count < 5", &g[1], err), 0);
+    struct gate_result gr[2] = {{&g[0], true, 5100, true}, {&g[1], true, 0, true}};
+    struct report rep = {.sc = &sc,
+                         .r = &r,
+                         .gates = gr,
+                         .ngates = 2,
+                         .verdict = "pass",
+                         .error = "",
+                         .out_dir = "/tmp/x"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    report_text(f, &rep, false);
+    fclose(f);
+    ck_assert_msg(strstr(text, "(decided on 15 of 18 expected samples (3 missing))"), "%s", text);
+    ck_assert_msg(strstr(text, "samples 15 (3 missed, longest gap 2"), "%s", text);
+    json_t *j = report_json(&rep);
+    json_t *gates = json_object_get(j, "gates");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(gates, 0), "note")),
+                     "decided on 15 of 18 expected samples (3 missing)");
+    ck_assert_ptr_null(json_object_get(json_array_get(gates, 1), "note")); /* not a gauge */
+    json_t *js = json_object_get(json_object_get(j, "metrics"), "samples");
+    ck_assert(json_real_value(json_object_get(js, "longest_gap")) == 2.0);
+    json_decref(j);
+    free(text);
+    series_free(s);
+}
+END_TEST
+
 /* samples.csv's header and rows come from the table, with the columns and formats they
  * always had (scripts read them by name and position). */
 START_TEST(test_csv_columns_come_from_the_table)
@@ -308,6 +385,8 @@ Suite *series_suite(void)
     tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);
     tcase_add_test(tc, test_series_load_metrics_and_no_data);
     tcase_add_test(tc, test_series_always_sync_has_no_first_switch);
+    tcase_add_test(tc, test_series_gaps_and_coverage);
+    tcase_add_test(tc, test_report_notes_a_gate_on_thin_samples);
     suite_add_tcase(s, tc);
     return s;
 }

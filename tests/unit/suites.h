@@ -25,6 +25,7 @@
     X(limit_search)                                                                                \
     X(limit_mode)                                                                                  \
     X(sweep_table)                                                                                 \
+    X(slots)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
