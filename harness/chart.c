@@ -245,68 +245,95 @@ static double py(const struct frame *fr, double y)
     return fr->bottom - (y - fr->y0) / (fr->y1 - fr->y0) * (fr->bottom - fr->top);
 }
 
-int chart_svg(FILE *f, const struct chart_spec *sp)
-{
-    unsigned w = sp->width ? sp->width : CHART_W, h = sp->height ? sp->height : CHART_H;
-    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    size_t npoints = 0;
-    char a[32], b[32];
-    struct chart_point *buf = NULL;
+/* Everything chart_svg lays out before it writes: the data's extent, the plot area, the ticks. */
+struct plot {
+    unsigned w, h;              /* the svg's size, legend rows included */
+    double ymin, ymax;          /* the data's y extent (0..1 when empty) */
+    size_t npoints;             /* raw points over all series */
+    bool empty;                 /* no points at all */
+    unsigned per_row;           /* legend items per row */
+    size_t legend_rows;         /* 0: no legend (one series) */
+    struct frame fr;            /* axes range and plot area */
+    double yt[CHART_MAX_TICKS]; /* y ticks, in the data's unit */
+    double xt[CHART_MAX_TICKS]; /* x ticks, seconds */
+    unsigned nyt, nxt;
+};
 
+/* The x and y extent of every series' points (0..1 when there are none), x widened to the
+ * spec's range when it gives one. */
+static void plot_extent(const struct chart_spec *sp, struct plot *pl, double *xmin, double *xmax)
+{
+    pl->ymin = INFINITY;
+    pl->ymax = -INFINITY;
+    *xmin = INFINITY;
+    *xmax = -INFINITY;
+    pl->npoints = 0;
     for (size_t s = 0; s < sp->nseries; s++) {
         for (size_t i = 0; i < sp->series[s].n; i++) {
             const struct chart_point *p = &sp->series[s].pts[i];
-            xmin = fmin(xmin, p->x);
-            xmax = fmax(xmax, p->x);
-            ymin = fmin(ymin, p->y);
-            ymax = fmax(ymax, p->y);
+            *xmin = fmin(*xmin, p->x);
+            *xmax = fmax(*xmax, p->x);
+            pl->ymin = fmin(pl->ymin, p->y);
+            pl->ymax = fmax(pl->ymax, p->y);
         }
-        npoints += sp->series[s].n;
+        pl->npoints += sp->series[s].n;
     }
-    bool empty = npoints == 0;
-    if (empty)
-        xmin = ymin = 0, xmax = ymax = 1;
+    pl->empty = pl->npoints == 0;
+    if (pl->empty)
+        *xmin = pl->ymin = 0, *xmax = pl->ymax = 1;
     if (sp->x1 > sp->x0) {
-        xmin = sp->x0;
-        xmax = sp->x1;
+        *xmin = sp->x0;
+        *xmax = sp->x1;
     }
-    if (xmax <= xmin)
-        xmax = xmin + 1;
+    if (*xmax <= *xmin)
+        *xmax = *xmin + 1;
+}
 
-    unsigned per_row = (w - CHART_LEFT - CHART_RIGHT) / CHART_LEGEND_ITEM_W;
-    size_t legend_rows = sp->nseries > 1 ? (sp->nseries + per_row - 1) / per_row : 0;
-    struct frame fr = {.left = CHART_LEFT,
-                       .right = w - CHART_RIGHT,
-                       .top = CHART_TOP + (legend_rows ? 8 : 0) +
-                              (double)legend_rows * CHART_LEGEND_ROW,
-                       .bottom = h - CHART_BOTTOM};
-    h += (unsigned)legend_rows * CHART_LEGEND_ROW + (legend_rows ? 8 : 0);
-    fr.bottom = h - CHART_BOTTOM;
+/* Lay out the chart of sp: extent, legend rows above the plot, plot area, ticks. */
+static void plot_layout(const struct chart_spec *sp, struct plot *pl)
+{
+    double xmin, xmax;
+    pl->w = sp->width ? sp->width : CHART_W;
+    pl->h = sp->height ? sp->height : CHART_H;
+    plot_extent(sp, pl, &xmin, &xmax);
 
-    double yt[CHART_MAX_TICKS], xt[CHART_MAX_TICKS];
+    pl->per_row = (pl->w - CHART_LEFT - CHART_RIGHT) / CHART_LEGEND_ITEM_W;
+    pl->legend_rows = sp->nseries > 1 ? (sp->nseries + pl->per_row - 1) / pl->per_row : 0;
+    pl->fr = (struct frame){.left = CHART_LEFT,
+                            .right = pl->w - CHART_RIGHT,
+                            .top = CHART_TOP + (pl->legend_rows ? 8 : 0) +
+                                   (double)pl->legend_rows * CHART_LEGEND_ROW};
+    pl->h += (unsigned)pl->legend_rows * CHART_LEGEND_ROW + (pl->legend_rows ? 8 : 0);
+    pl->fr.bottom = pl->h - CHART_BOTTOM;
+
     /* bytes: ticks nice in the binary unit the axis speaks (0, 256MiB, 512MiB...) */
     double scale = 1;
-    while (sp->unit == CHART_BYTES && fmax(fabs(ymin), fabs(ymax)) / scale >= 1024 &&
+    while (sp->unit == CHART_BYTES && fmax(fabs(pl->ymin), fabs(pl->ymax)) / scale >= 1024 &&
            scale < 1099511627776.0)
         scale *= 1024;
-    unsigned nyt = chart_ticks(fmin(0, ymin) / scale, ymax / scale, 6, yt);
-    for (unsigned i = 0; i < nyt; i++)
-        yt[i] *= scale;
-    unsigned nxt = chart_ticks(xmin, xmax, 11, xt);
-    fr.y0 = yt[0];
-    fr.y1 = yt[nyt - 1];
-    fr.x0 = xmin;
-    fr.x1 = xmax;
+    pl->nyt = chart_ticks(fmin(0, pl->ymin) / scale, pl->ymax / scale, 6, pl->yt);
+    for (unsigned i = 0; i < pl->nyt; i++)
+        pl->yt[i] *= scale;
+    pl->nxt = chart_ticks(xmin, xmax, 11, pl->xt);
+    pl->fr.y0 = pl->yt[0];
+    pl->fr.y1 = pl->yt[pl->nyt - 1];
+    pl->fr.x0 = xmin;
+    pl->fr.x1 = xmax;
+}
 
+/* The <svg> start tag with its data-* attributes, the <title> and the visible title line. */
+static void svg_open(FILE *f, const struct chart_spec *sp, const struct plot *pl)
+{
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"");
     chart_escape(f, sp->id);
-    fprintf(f, "\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\"", w, h, w, h);
-    fprintf(f, " data-min=\"%.17g\" data-max=\"%.17g\" data-points=\"%zu\"", empty ? 0 : ymin,
-            empty ? 0 : ymax, npoints);
+    fprintf(f, "\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\"", pl->w, pl->h,
+            pl->w, pl->h);
+    fprintf(f, " data-min=\"%.17g\" data-max=\"%.17g\" data-points=\"%zu\"",
+            pl->empty ? 0 : pl->ymin, pl->empty ? 0 : pl->ymax, pl->npoints);
     fprintf(f,
             " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-plot-top=\"%.1f\""
             " data-plot-bottom=\"%.1f\">\n",
-            fr.y0, fr.y1, fr.top, fr.bottom);
+            pl->fr.y0, pl->fr.y1, pl->fr.top, pl->fr.bottom);
     fputs("<title>", f);
     chart_escape(f, sp->title);
     fputs("</title>\n", f);
@@ -318,90 +345,122 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
         fputs("</tspan>", f);
     }
     fputs("</text>\n", f);
+}
 
-    /* bands behind everything */
+/* The shaded bands, clipped to the x axis (drawn first: behind everything). */
+static void svg_bands(FILE *f, const struct chart_spec *sp, const struct frame *fr)
+{
     for (size_t i = 0; i < sp->nbands; i++) {
-        double x0 = fmax(sp->bands[i].x0, fr.x0), x1 = fmin(sp->bands[i].x1, fr.x1);
+        double x0 = fmax(sp->bands[i].x0, fr->x0), x1 = fmin(sp->bands[i].x1, fr->x1);
         if (x1 <= x0)
             continue;
         fprintf(f,
                 "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                 "fill=\"",
-                px(&fr, x0), fr.top, px(&fr, x1) - px(&fr, x0), fr.bottom - fr.top);
+                px(fr, x0), fr->top, px(fr, x1) - px(fr, x0), fr->bottom - fr->top);
         chart_escape(f, sp->bands[i].color);
         fputs("\" fill-opacity=\"0.22\"/>\n", f);
     }
-    /* grid and y labels */
-    for (unsigned i = 0; i < nyt; i++) {
-        double y = py(&fr, yt[i]);
+}
+
+/* Grid lines with the y labels, then the x ticks (seconds) that fall on the axis. */
+static void svg_axes(FILE *f, enum chart_unit unit, const struct plot *pl)
+{
+    const struct frame *fr = &pl->fr;
+    char a[32];
+    for (unsigned i = 0; i < pl->nyt; i++) {
+        double y = py(fr, pl->yt[i]);
         fprintf(f,
                 "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                 "<text class=\"yl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-                fr.left, y, fr.right, y, fr.left - 6, y + 4, chart_format(yt[i], sp->unit, a, 32));
+                fr->left, y, fr->right, y, fr->left - 6, y + 4,
+                chart_format(pl->yt[i], unit, a, sizeof a));
     }
-    for (unsigned i = 0; i < nxt; i++) {
-        if (xt[i] < fr.x0 - 1e-9 || xt[i] > fr.x1 + 1e-9)
+    for (unsigned i = 0; i < pl->nxt; i++) {
+        if (pl->xt[i] < fr->x0 - 1e-9 || pl->xt[i] > fr->x1 + 1e-9)
             continue;
-        double x = px(&fr, xt[i]);
+        double x = px(fr, pl->xt[i]);
         fprintf(f,
                 "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                 "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-                x, fr.bottom, x, fr.bottom + 4, x, fr.bottom + 17,
-                chart_format(xt[i], CHART_SECONDS, b, 32));
+                x, fr->bottom, x, fr->bottom + 4, x, fr->bottom + 17,
+                chart_format(pl->xt[i], CHART_SECONDS, a, sizeof a));
     }
-    /* phase markers */
+}
+
+/* The phase markers that fall on the x axis: a dashed line and its label. */
+static void svg_markers(FILE *f, const struct chart_spec *sp, const struct frame *fr)
+{
     for (size_t i = 0; i < sp->nmarkers; i++) {
-        if (sp->markers[i].x < fr.x0 || sp->markers[i].x > fr.x1)
+        if (sp->markers[i].x < fr->x0 || sp->markers[i].x > fr->x1)
             continue;
-        double x = px(&fr, sp->markers[i].x);
+        double x = px(fr, sp->markers[i].x);
         fprintf(f, "<line class=\"mark\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x,
-                fr.top, x, fr.bottom);
-        fprintf(f, "<text class=\"ml\" x=\"%.1f\" y=\"%.1f\">", x + 4, fr.top + 12);
+                fr->top, x, fr->bottom);
+        fprintf(f, "<text class=\"ml\" x=\"%.1f\" y=\"%.1f\">", x + 4, fr->top + 12);
         chart_escape(f, sp->markers[i].label);
         fputs("</text>\n", f);
     }
-    /* the lines */
+}
+
+/* One series (se->n > 0) as one <path>: a subpath per run between gaps, each run downsampled
+ * to its share of CHART_MAX_POINTS. Returns 0, or -1 out of memory. */
+static int svg_line(FILE *f, const struct chart_series *se, const struct frame *fr)
+{
+    struct chart_point *buf = malloc(se->n * sizeof *buf);
+    if (!buf)
+        return -1;
+    fputs("<path class=\"line\" fill=\"none\" stroke=\"", f);
+    chart_escape(f, se->color ? se->color : "#1f77b4");
+    fprintf(f, "\"%s data-series=\"", se->dashed ? " stroke-dasharray=\"6 3\"" : "");
+    chart_escape(f, se->label);
+    fputs("\" d=\"", f);
+    for (size_t from = 0, to; from < se->n; from = to) { /* one run between gaps */
+        for (to = from + 1;
+             to < se->n && !(se->gap > 0 && se->pts[to].x - se->pts[to - 1].x > se->gap); to++)
+            ;
+        size_t k =
+            chart_lttb(se->pts + from, to - from, buf, CHART_MAX_POINTS * (to - from) / se->n);
+        for (size_t i = 0; i < k; i++)
+            fprintf(f, "%s%.2f %.2f", i ? " L" : (from ? " M" : "M"), px(fr, buf[i].x),
+                    py(fr, buf[i].y));
+    }
+    fputs("\"/>\n", f);
+    free(buf);
+    return 0;
+}
+
+/* The legend above the plot: a colour swatch and the label of each series, per_row a row. */
+static void svg_legend(FILE *f, const struct chart_spec *sp, unsigned per_row)
+{
     for (size_t s = 0; s < sp->nseries; s++) {
-        const struct chart_series *se = &sp->series[s];
-        if (!se->n)
-            continue;
-        if (!(buf = malloc(se->n * sizeof *buf)))
+        double x = CHART_LEFT + (double)(s % per_row) * CHART_LEGEND_ITEM_W;
+        double y = CHART_TOP + 4 + (double)(s / per_row) * CHART_LEGEND_ROW;
+        fputs("<g class=\"lg\"><rect x=\"", f);
+        fprintf(f, "%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"", x, y - 4);
+        chart_escape(f, sp->series[s].color ? sp->series[s].color : "#1f77b4");
+        fprintf(f, "\"/><text x=\"%.1f\" y=\"%.1f\">", x + 18, y);
+        chart_escape(f, sp->series[s].label);
+        fputs("</text></g>\n", f);
+    }
+}
+
+int chart_svg(FILE *f, const struct chart_spec *sp)
+{
+    struct plot pl;
+    plot_layout(sp, &pl);
+    svg_open(f, sp, &pl);
+    svg_bands(f, sp, &pl.fr);
+    svg_axes(f, sp->unit, &pl);
+    svg_markers(f, sp, &pl.fr);
+    for (size_t s = 0; s < sp->nseries; s++)
+        if (sp->series[s].n && svg_line(f, &sp->series[s], &pl.fr) < 0)
             return -1;
-        fputs("<path class=\"line\" fill=\"none\" stroke=\"", f);
-        chart_escape(f, se->color ? se->color : "#1f77b4");
-        fprintf(f, "\"%s data-series=\"", se->dashed ? " stroke-dasharray=\"6 3\"" : "");
-        chart_escape(f, se->label);
-        fputs("\" d=\"", f);
-        for (size_t from = 0, to; from < se->n; from = to) { /* one run between gaps */
-            for (to = from + 1;
-                 to < se->n && !(se->gap > 0 && se->pts[to].x - se->pts[to - 1].x > se->gap); to++)
-                ;
-            size_t k =
-                chart_lttb(se->pts + from, to - from, buf, CHART_MAX_POINTS * (to - from) / se->n);
-            for (size_t i = 0; i < k; i++)
-                fprintf(f, "%s%.2f %.2f", i ? " L" : (from ? " M" : "M"), px(&fr, buf[i].x),
-                        py(&fr, buf[i].y));
-        }
-        fputs("\"/>\n", f);
-        free(buf);
-        buf = NULL;
-    }
-    /* legend */
-    if (legend_rows) {
-        for (size_t s = 0; s < sp->nseries; s++) {
-            double x = CHART_LEFT + (double)(s % per_row) * CHART_LEGEND_ITEM_W;
-            double y = CHART_TOP + 4 + (double)(s / per_row) * CHART_LEGEND_ROW;
-            fputs("<g class=\"lg\"><rect x=\"", f);
-            fprintf(f, "%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"", x, y - 4);
-            chart_escape(f, sp->series[s].color ? sp->series[s].color : "#1f77b4");
-            fprintf(f, "\"/><text x=\"%.1f\" y=\"%.1f\">", x + 18, y);
-            chart_escape(f, sp->series[s].label);
-            fputs("</text></g>\n", f);
-        }
-    }
-    if (empty)
+    if (pl.legend_rows)
+        svg_legend(f, sp, pl.per_row);
+    if (pl.empty)
         fprintf(f, "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\">no samples</text>\n",
-                (fr.left + fr.right) / 2, (fr.top + fr.bottom) / 2);
+                (pl.fr.left + pl.fr.right) / 2, (pl.fr.top + pl.fr.bottom) / 2);
     fputs("</svg>\n", f);
     return ferror(f) ? -1 : 0;
 }

@@ -85,15 +85,14 @@ static const struct option run_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Parse the options shared by run/check/serve; the scenario is loaded and validated before
- * anything starts. Returns 0, or an exit code. */
-static int parse_run_args(int argc, char **argv, bool need_scenario, struct scenario *sc,
-                          struct run_opts *o)
+/* The options of argv into o (defaults first) and the --set and --sys-config overrides into
+ * overrides[SCENARIO_MAX_OVERRIDES], *nover of them; optind is left at the first operand.
+ * Returns 0, or an exit code. Long on purpose: one short case per row of run_options, a
+ * getopt switch that reads best whole. */
+static int parse_options(int argc, char **argv, struct run_opts *o, const char **overrides,
+                         unsigned *nover)
 {
     static char sys_set[SCENARIO_PATH_LEN + 32];
-    const char *overrides[SCENARIO_MAX_OVERRIDES];
-    unsigned nover = 0;
-    char err[LJ_ERR_LEN];
     int c;
 
     memset(o, 0, sizeof *o);
@@ -104,11 +103,11 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
     while ((c = getopt_long(argc, argv, "s:o:qh", run_options, NULL)) != -1) {
         switch (c) {
         case 's':
-            if (nover == SCENARIO_MAX_OVERRIDES) {
+            if (*nover == SCENARIO_MAX_OVERRIDES) {
                 fprintf(stderr, "logjam: at most %d --set options\n", SCENARIO_MAX_OVERRIDES);
                 return LJ_EXIT_USAGE;
             }
-            overrides[nover++] = optarg;
+            overrides[(*nover)++] = optarg;
             break;
         case 'o':
             o->out_dir = optarg;
@@ -133,10 +132,10 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
             o->latency_dump = optarg;
             break;
         case OPT_SYSCONFIG:
-            if (nover == SCENARIO_MAX_OVERRIDES)
+            if (*nover == SCENARIO_MAX_OVERRIDES)
                 return LJ_EXIT_USAGE;
             snprintf(sys_set, sizeof sys_set, "logger.sys_config=%s", optarg);
-            overrides[nover++] = sys_set;
+            overrides[(*nover)++] = sys_set;
             break;
         case OPT_FIXTURE:
             o->fixture_ebin = optarg;
@@ -158,6 +157,16 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
             return LJ_EXIT_USAGE;
         }
     }
+    return 0;
+}
+
+/* The scenario named by the one operand left in argv (none: the defaults, unless
+ * need_scenario) with the overrides, validated, and the user's sys.config it names checked.
+ * Returns 0, or an exit code. */
+static int load_scenario(int argc, char **argv, bool need_scenario, struct scenario *sc,
+                         const char *const *overrides, unsigned nover)
+{
+    char err[LJ_ERR_LEN];
     const char *path = optind < argc ? argv[optind++] : NULL;
     if ((need_scenario && !path) || optind < argc) {
         fprintf(stderr, "logjam: %s\n",
@@ -173,6 +182,22 @@ static int parse_run_args(int argc, char **argv, bool need_scenario, struct scen
         fprintf(stderr, "logjam: %s\n", err);
         return LJ_EXIT_INVALID;
     }
+    return 0;
+}
+
+/* Parse the options shared by run/check/serve; the scenario is loaded and validated before
+ * anything starts. Returns 0, or an exit code. */
+static int parse_run_args(int argc, char **argv, bool need_scenario, struct scenario *sc,
+                          struct run_opts *o)
+{
+    const char *overrides[SCENARIO_MAX_OVERRIDES];
+    unsigned nover = 0;
+    int rc = parse_options(argc, argv, o, overrides, &nover);
+    if (rc != 0)
+        return rc;
+    rc = load_scenario(argc, argv, need_scenario, sc, overrides, nover);
+    if (rc != 0)
+        return rc;
     if (o->format == FORMAT_JSON)
         o->color = false;
     return 0;

@@ -89,6 +89,15 @@ static const char *skip_blanks(const char *p)
     return p;
 }
 
+/* Drop trailing blanks from s in place; returns the new length. */
+static size_t trim_end(char *s)
+{
+    size_t n = strlen(s);
+    for (; n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+        s[n - 1] = '\0';
+    return n;
+}
+
 /* Strict decimal number with an optional leading '-' (when allow_negative). */
 static int parse_number(const char *s, bool allow_negative, double *out)
 {
@@ -196,8 +205,7 @@ static int parse_op_value(const char *p, const struct metric *m, enum gate_agg a
     }
     p = skip_blanks(p + n);
     snprintf(val, sizeof val, "%s", p);
-    for (n = strlen(val); n > 0 && (val[n - 1] == ' ' || val[n - 1] == '\t'); n--)
-        val[n - 1] = '\0';
+    n = trim_end(val);
     if (!val[0]) {
         lj_err(err, "missing value in '%s'", shown);
         return -1;
@@ -214,30 +222,16 @@ static int parse_op_value(const char *p, const struct metric *m, enum gate_agg a
     return 0;
 }
 
-int gate_parse(const char *metric, const char *expr, struct gate *out, char *err)
+/* body[len] = expr without blanks around it and without a trailing ", abort" (then *abort). */
+static int split_abort(const char *metric, const char *expr, char *body, size_t len, bool *abort,
+                       char *err)
 {
-    struct gate g;
-    const struct metric *m;
-    char body[GATE_EXPR_LEN], shown[GATE_METRIC_LEN + GATE_EXPR_LEN + 4], word[32];
-    const char *p;
-    size_t n;
-
-    memset(&g, 0, sizeof g);
-    if (!metric || !expr)
-        goto fail_null;
-    if (!(m = metric_find(metric))) {
-        unknown_metric(metric, false, err);
-        goto fail;
+    const char *p = skip_blanks(expr);
+    if (strlen(p) >= len) {
+        lj_err(err, "gate on %s too long (max %zu characters)", metric, len - 1);
+        return -1;
     }
-    snprintf(g.metric, sizeof g.metric, "%s", metric);
-
-    /* body = expr without blanks around it and without a trailing ", abort". */
-    p = skip_blanks(expr);
-    if (strlen(p) >= sizeof body) {
-        lj_err(err, "gate on %s too long (max %zu characters)", metric, sizeof body - 1);
-        goto fail;
-    }
-    snprintf(body, sizeof body, "%s", p);
+    snprintf(body, len, "%s", p);
     char *comma = strchr(body, ',');
     if (comma) {
         const char *flag = skip_blanks(comma + 1);
@@ -247,86 +241,122 @@ int gate_parse(const char *metric, const char *expr, struct gate *out, char *err
         if (fl != 5 || strncmp(flag, "abort", 5) != 0) {
             lj_err(err, "unexpected '%.*s' after the gate on %s (the only flag is ', abort')",
                    (int)fl, flag, metric);
-            goto fail;
+            return -1;
         }
-        g.abort = true;
+        *abort = true;
         *comma = '\0';
     }
-    for (n = strlen(body); n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\t'); n--)
-        body[n - 1] = '\0';
-    snprintf(g.expr, sizeof g.expr, "%s", body);
-    snprintf(shown, sizeof shown, "%s = %s", metric, body);
+    trim_end(body);
+    return 0;
+}
 
-    /* Aggregate: a word, or p(N). */
-    p = body;
-    n = 0;
+/* The N of "(N)" at p: digits and '.', 0 < N <= 100; *after = past the ')'. */
+static int parse_percentile(const char *p, double *pct, const char **after)
+{
+    char *end;
+    const char *q = p + 1;
+    if (!isdigit((unsigned char)*q))
+        return -1;
+    *pct = strtod(q, &end);
+    if (end == q || *end != ')' || !(*pct > 0.0 && *pct <= 100.0))
+        return -1;
+    for (const char *c = q; c < end; c++)
+        if (!isdigit((unsigned char)*c) && *c != '.')
+            return -1;
+    *after = end + 1;
+    return 0;
+}
+
+/* The error for an aggregate word that names none: a suggestion among m's, or m's list. */
+static void unknown_agg(const char *word, const struct metric *m, const char *metric, char *err)
+{
+    const char *names[NAGGS];
+    for (size_t j = 0; j < NAGGS; j++)
+        names[j] = (m->aggs >> j) & 1u && j != AGG_P ? agg_names[j] : NULL;
+    const char *s = lj_closest(word, names, NAGGS);
+    if (word[0] == 'p' && isdigit((unsigned char)word[1]) && (m->aggs & A(AGG_P)))
+        lj_err(err, "unknown aggregate '%s' for %s (did you mean 'p(%s)'?)", word, metric,
+               word + 1);
+    else if (s)
+        lj_err(err, "unknown aggregate '%s' for %s (did you mean '%s'?)", word, metric, s);
+    else {
+        char list[128];
+        agg_list(m->aggs, list, sizeof list);
+        lj_err(err, "unknown aggregate '%s' for %s (use %s)", word, metric, list);
+    }
+}
+
+/* The aggregate at the start of body (a word, or p(N)) into g->agg and g->pct; it must apply
+ * to m. *rest = what follows it. shown: the gate as written, for messages. */
+static int parse_agg(const char *body, const struct metric *m, const char *metric,
+                     const char *shown, struct gate *g, const char **rest, char *err)
+{
+    char word[32], list[128];
+    const char *p = body;
+    size_t n = 0;
     while ((isalnum((unsigned char)p[n]) || p[n] == '_') && n + 1 < sizeof word) {
         word[n] = p[n];
         n++;
     }
     word[n] = '\0';
     if (n == 0) {
-        char list[128];
         agg_list(m->aggs, list, sizeof list);
         lj_err(err, "missing aggregate in '%s' (use %s)", shown, list);
-        goto fail;
+        return -1;
     }
     p += n;
     if (strcmp(word, "p") == 0 && *p == '(') {
-        char *end;
-        const char *q = p + 1;
-        if (!isdigit((unsigned char)*q))
-            goto bad_pct;
-        g.pct = strtod(q, &end);
-        if (end == q || *end != ')' || !(g.pct > 0.0 && g.pct <= 100.0))
-            goto bad_pct;
-        for (const char *c = q; c < end; c++)
-            if (!isdigit((unsigned char)*c) && *c != '.')
-                goto bad_pct;
-        g.agg = AGG_P;
-        p = end + 1;
+        if (parse_percentile(p, &g->pct, &p) != 0) {
+            lj_err(err, "bad percentile in '%s': expected p(N) with 0 < N <= 100", shown);
+            return -1;
+        }
+        g->agg = AGG_P;
     } else {
         size_t i;
         for (i = 0; i < NAGGS; i++)
             if (i != AGG_P && strcmp(word, agg_names[i]) == 0)
                 break;
         if (i == NAGGS) {
-            const char *names[NAGGS];
-            for (size_t j = 0; j < NAGGS; j++)
-                names[j] = (m->aggs >> j) & 1u && j != AGG_P ? agg_names[j] : NULL;
-            const char *s = lj_closest(word, names, NAGGS);
-            if (word[0] == 'p' && isdigit((unsigned char)word[1]) && (m->aggs & A(AGG_P)))
-                lj_err(err, "unknown aggregate '%s' for %s (did you mean 'p(%s)'?)", word, metric,
-                       word + 1);
-            else if (s)
-                lj_err(err, "unknown aggregate '%s' for %s (did you mean '%s'?)", word, metric, s);
-            else {
-                char list[128];
-                agg_list(m->aggs, list, sizeof list);
-                lj_err(err, "unknown aggregate '%s' for %s (use %s)", word, metric, list);
-            }
-            goto fail;
+            unknown_agg(word, m, metric, err);
+            return -1;
         }
-        g.agg = (enum gate_agg)i;
+        g->agg = (enum gate_agg)i;
     }
-    if (!metric_allows(m, g.agg)) {
-        char list[128];
+    if (!metric_allows(m, g->agg)) {
         agg_list(m->aggs, list, sizeof list);
         lj_err(err, "aggregate '%s' does not apply to %s (use %s)", word, metric, list);
-        goto fail;
+        return -1;
     }
-    if (parse_op_value(p, m, g.agg, shown, &g, err) != 0)
-        goto fail;
+    *rest = p;
+    return 0;
+}
+
+int gate_parse(const char *metric, const char *expr, struct gate *out, char *err)
+{
+    struct gate g;
+    const struct metric *m;
+    char body[GATE_EXPR_LEN], shown[GATE_METRIC_LEN + GATE_EXPR_LEN + 4];
+    const char *rest;
+
+    memset(&g, 0, sizeof g);
+    if (!metric || !expr) {
+        lj_err(err, "empty gate");
+        return -1;
+    }
+    if (!(m = metric_find(metric))) {
+        unknown_metric(metric, false, err);
+        return -1;
+    }
+    snprintf(g.metric, sizeof g.metric, "%s", metric);
+    if (split_abort(metric, expr, body, sizeof body, &g.abort, err) != 0)
+        return -1;
+    snprintf(g.expr, sizeof g.expr, "%s", body);
+    snprintf(shown, sizeof shown, "%s = %s", metric, body);
+    if (parse_agg(body, m, metric, shown, &g, &rest, err) != 0 ||
+        parse_op_value(rest, m, g.agg, shown, &g, err) != 0)
+        return -1;
     *out = g;
     return 0;
-
-bad_pct:
-    lj_err(err, "bad percentile in '%s': expected p(N) with 0 < N <= 100", shown);
-    goto fail;
-fail_null:
-    lj_err(err, "empty gate");
-fail:
-    return -1;
 }
 
 int gate_parse_trigger(const char *text, struct gate *out, char *err)

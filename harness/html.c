@@ -225,25 +225,47 @@ static void run_recovery(FILE *f, const struct results *r)
     fputs("</p>\n", f);
 }
 
-int html_write_run(const char *path, const struct report *rep, char *err)
+/* The shared frame of every chart of one run: the phase markers and one x axis. */
+struct run_axes {
+    struct chart_marker marks[3];
+    size_t nmarks;
+    double x0, x1;
+    double gap; /* samples farther apart than this have missing ones between them */
+};
+
+static void run_axes_of(const struct report *rep, const struct run_curves *c, struct run_axes *ax)
 {
     const struct results *r = rep->r;
-    struct run_curves c;
-    char *text = NULL, title[256], a[64], gap_s[32], note[128];
-    size_t len = 0;
-    int rc = -1;
-    FILE *f = NULL;
+    double t0 = c->n ? c->procs[0].x : 0;
+    ax->marks[0] = (struct chart_marker){t0, "baseline"};
+    ax->marks[1] = (struct chart_marker){(double)r->load_start_us / 1e6, "load"};
+    ax->marks[2] = (struct chart_marker){(double)r->load_end_us / 1e6, "recovery"};
+    ax->nmarks = r->load_start_us ? 3 : 1;
+    ax->x0 = t0;
+    ax->x1 = c->n ? c->procs[c->n - 1].x : 0;
+    /* samples more than 1.5 intervals apart have missing ones between them: a break */
+    ax->gap = 1.5 * (double)rep->sc->sample_interval_us / 1e6;
+}
 
-    if (curves_build(r->series, &c) < 0) {
-        lj_err(err, "%s: out of memory", path);
-        goto fail;
-    }
-    if (!(f = open_memstream(&text, &len))) {
-        lj_err(err, "%s: out of memory", path);
-        goto fail;
-    }
-    snprintf(title, sizeof title, "logjam: %s (%s)", rep->sc->name, rep->verdict);
-    page_head(f, title);
+/* A chart of the run on its shared axes; the caller adds bands and a note. */
+static struct chart_spec run_spec(const struct run_axes *ax, const char *id, const char *title,
+                                  enum chart_unit unit, const struct chart_series *series,
+                                  size_t nseries)
+{
+    return (struct chart_spec){.id = id,
+                               .title = title,
+                               .unit = unit,
+                               .series = series,
+                               .nseries = nseries,
+                               .markers = ax->marks,
+                               .nmarkers = ax->nmarks,
+                               .x0 = ax->x0,
+                               .x1 = ax->x1};
+}
+
+/* The title, the verdict badge, the line under it and the harness error, if any. */
+static void run_header(FILE *f, const struct report *rep)
+{
     fputs("<h1>logjam &middot; ", f);
     esc(f, rep->sc->name);
     fputs("<span class=\"badge ", f);
@@ -266,61 +288,32 @@ int html_write_run(const char *path, const struct report *rep, char *err)
         esc(f, rep->error);
         fputs("</p>\n", f);
     }
+}
 
-    fputs("<h2>Gates</h2>\n", f);
-    run_gates(f, rep);
-
-    double t_load = (double)r->load_start_us / 1e6, t_rec = (double)r->load_end_us / 1e6;
-    double t0 = c.n ? c.procs[0].x : 0;
-    struct chart_marker marks[3] = {{t0, "baseline"}, {t_load, "load"}, {t_rec, "recovery"}};
-    size_t nmarks = r->load_start_us ? 3 : 1;
-    double x0 = t0, x1 = c.n ? c.procs[c.n - 1].x : 0; /* every chart of the run: one x axis */
-    /* samples more than 1.5 intervals apart have missing ones between them: a break */
-    double gap = 1.5 * (double)rep->sc->sample_interval_us / 1e6;
+/* The node's charts: processes, memory, the logger queue over the logger's modes (with its
+ * colour key). */
+static void run_node(FILE *f, const struct results *r, const struct run_curves *c,
+                     const struct run_axes *ax)
+{
+    char note[128];
     fputs("<h2>Node</h2>\n", f);
-    struct chart_series sp = {"processes", c.procs, c.n, palette[0], false, gap};
-    struct chart_spec cs = {.id = "chart-processes",
-                            .title = "processes",
-                            .unit = CHART_COUNT,
-                            .series = &sp,
-                            .nseries = 1,
-                            .markers = marks,
-                            .nmarkers = nmarks,
-                            .x0 = x0,
-                            .x1 = x1};
+    struct chart_series sp = {"processes", c->procs, c->n, palette[0], false, ax->gap};
+    struct chart_spec cs = run_spec(ax, "chart-processes", "processes", CHART_COUNT, &sp, 1);
     chart_svg(f, &cs);
-    struct chart_series sm[3] = {{"memory.total", c.mtotal, c.n, palette[0], false, gap},
-                                 {"memory.processes", c.mproc, c.n, palette[1], false, gap},
-                                 {"memory.binary", c.mbin, c.n, palette[2], true, gap}};
-    cs = (struct chart_spec){.id = "chart-memory",
-                             .title = "memory",
-                             .unit = CHART_BYTES,
-                             .series = sm,
-                             .nseries = 3,
-                             .markers = marks,
-                             .nmarkers = nmarks,
-                             .x0 = x0,
-                             .x1 = x1};
+    struct chart_series sm[3] = {{"memory.total", c->mtotal, c->n, palette[0], false, ax->gap},
+                                 {"memory.processes", c->mproc, c->n, palette[1], false, ax->gap},
+                                 {"memory.binary", c->mbin, c->n, palette[2], true, ax->gap}};
+    cs = run_spec(ax, "chart-memory", "memory", CHART_BYTES, sm, 3);
     chart_svg(f, &cs);
 
-    double qmax = 0;
-    results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
     snprintf(note, sizeof note, "sync %.0f%% of the time, %lld switches, %lld dropped, %lld kills",
              r->sync_share * 100, (long long)r->switches, (long long)r->dropped,
              (long long)r->kills);
-    struct chart_series sq = {"logger queue", c.queue, c.n, "#222", false, gap};
-    cs = (struct chart_spec){.id = "chart-logger",
-                             .title = "logger queue (shaded: logger mode)",
-                             .unit = CHART_COUNT,
-                             .series = &sq,
-                             .nseries = 1,
-                             .bands = c.bands,
-                             .nbands = c.nbands,
-                             .markers = marks,
-                             .nmarkers = nmarks,
-                             .x0 = x0,
-                             .x1 = x1,
-                             .note = note};
+    struct chart_series sq = {"logger queue", c->queue, c->n, "#222", false, ax->gap};
+    cs = run_spec(ax, "chart-logger", "logger queue (shaded: logger mode)", CHART_COUNT, &sq, 1);
+    cs.bands = c->bands;
+    cs.nbands = c->nbands;
+    cs.note = note;
     chart_svg(f, &cs);
     fputs("<div class=\"keys\">", f);
     for (enum logger_mode m = MODE_ASYNC; m <= MODE_KILLED; m++) {
@@ -329,7 +322,14 @@ int html_write_run(const char *path, const struct report *rep, char *err)
         fputs("</span>", f);
     }
     fputs("</div>\n", f);
+}
 
+/* The load: the request-rate chart, then the counters and latency percentiles. */
+static void run_load(FILE *f, const struct report *rep, const struct run_curves *c,
+                     const struct run_axes *ax)
+{
+    const struct results *r = rep->r;
+    char a[64], note[128];
     fputs("<h2>Load</h2>\n", f);
     bool have_lat = r->latency && hist_count(r->latency) > 0;
     if (have_lat) {
@@ -338,17 +338,10 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     } else {
         snprintf(note, sizeof note, "no reply recorded");
     }
-    struct chart_series sr = {"requests sent/s", c.rate, c.nrate, palette[3], false, gap};
-    cs = (struct chart_spec){.id = "chart-requests",
-                             .title = "request rate (sent)",
-                             .unit = CHART_RATE,
-                             .series = &sr,
-                             .nseries = 1,
-                             .markers = marks,
-                             .nmarkers = nmarks,
-                             .x0 = x0,
-                             .x1 = x1,
-                             .note = note};
+    struct chart_series sr = {"requests sent/s", c->rate, c->nrate, palette[3], false, ax->gap};
+    struct chart_spec cs =
+        run_spec(ax, "chart-requests", "request rate (sent)", CHART_RATE, &sr, 1);
+    cs.note = note;
     chart_svg(f, &cs);
     fprintf(f,
             "<table id=\"load\"><tr><th>connections</th><td class=\"n\">%u</td></tr>"
@@ -370,13 +363,13 @@ int html_write_run(const char *path, const struct report *rep, char *err)
         fprintf(f, "max %s</td></tr>\n", a);
     }
     fputs("</table>\n", f);
+}
 
-    fputs("<h2>Recovery</h2>\n", f);
-    run_recovery(f, r);
-    fputs("<h2>Diagnosis</h2>\n<p class=\"diag\" id=\"diagnosis\">", f);
-    esc(f, rep->diagnosis_text ? rep->diagnosis_text : "No diagnosis was taken.");
-    fputs("</p>\n", f);
-
+/* Every effective scenario key, then the samples taken and the output directory. */
+static void run_settings(FILE *f, const struct report *rep)
+{
+    const struct results *r = rep->r;
+    char a[64], gap_s[32];
     fputs("<h2>Settings</h2>\n<details open><summary>every effective scenario key</summary>"
           "<table id=\"settings\">\n",
           f);
@@ -388,6 +381,39 @@ int html_write_run(const char *path, const struct report *rep, char *err)
     table_row(f, "samples", a);
     table_row(f, "output", rep->out_dir);
     fputs("</table>\n", f);
+}
+
+int html_write_run(const char *path, const struct report *rep, char *err)
+{
+    struct run_curves c;
+    struct run_axes ax;
+    char *text = NULL, title[256];
+    size_t len = 0;
+    int rc = -1;
+    FILE *f = NULL;
+
+    if (curves_build(rep->r->series, &c) < 0) {
+        lj_err(err, "%s: out of memory", path);
+        goto fail;
+    }
+    if (!(f = open_memstream(&text, &len))) {
+        lj_err(err, "%s: out of memory", path);
+        goto fail;
+    }
+    snprintf(title, sizeof title, "logjam: %s (%s)", rep->sc->name, rep->verdict);
+    page_head(f, title);
+    run_header(f, rep);
+    fputs("<h2>Gates</h2>\n", f);
+    run_gates(f, rep);
+    run_axes_of(rep, &c, &ax);
+    run_node(f, rep->r, &c, &ax);
+    run_load(f, rep, &c, &ax);
+    fputs("<h2>Recovery</h2>\n", f);
+    run_recovery(f, rep->r);
+    fputs("<h2>Diagnosis</h2>\n<p class=\"diag\" id=\"diagnosis\">", f);
+    esc(f, rep->diagnosis_text ? rep->diagnosis_text : "No diagnosis was taken.");
+    fputs("</p>\n", f);
+    run_settings(f, rep);
     rc = page_finish(f, &text, path, err);
     f = NULL;
 fail:

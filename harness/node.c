@@ -206,32 +206,35 @@ const char *node_exit_reason(const struct node *n)
     return n->exited ? n->reason : "";
 }
 
-static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd, char *err)
-{
-    char name[64], port[16], pa[1024], config[512], log[512], home[300], user[1100];
-    snprintf(name, sizeof name, "fx%s@127.0.0.1", n->alive + 2);
-    snprintf(port, sizeof port, "%d", n->dist_port);
-    snprintf(pa, sizeof pa, "%s", fixture_ebin);
-    snprintf(config, sizeof config, "%s/sys", n->dir);
-    snprintf(log, sizeof log, "%s/node.log", n->dir);
-    snprintf(home, sizeof home, "%s", n->dir);
+/* erl's command line for node n; argv points into the strings beside it. */
+struct erl_args {
+    char name[64], port[16], pa[1024], config[512], user[1100];
     char *argv[40];
+};
+
+static void erl_args_fill(struct erl_args *a, const struct node *n, const char *fixture_ebin)
+{
+    char **argv = a->argv;
     int k = 0;
+    snprintf(a->name, sizeof a->name, "fx%s@127.0.0.1", n->alive + 2);
+    snprintf(a->port, sizeof a->port, "%d", n->dist_port);
+    snprintf(a->pa, sizeof a->pa, "%s", fixture_ebin);
+    snprintf(a->config, sizeof a->config, "%s/sys", n->dir);
     argv[k++] = "erl";
     argv[k++] = "-noshell";
     argv[k++] = "-name";
-    argv[k++] = name;
+    argv[k++] = a->name;
     argv[k++] = "-start_epmd"; /* distribution without epmd, on loopback only */
     argv[k++] = "false";
     argv[k++] = "-erl_epmd_port";
-    argv[k++] = port;
+    argv[k++] = a->port;
     argv[k++] = "-kernel";
     argv[k++] = "inet_dist_use_interface";
     argv[k++] = "{127,0,0,1}";
     argv[k++] = "+P";
     argv[k++] = "1048576"; /* room for the pile-up; the table costs 12 bytes a slot */
     argv[k++] = "-pa";
-    argv[k++] = pa;
+    argv[k++] = a->pa;
     argv[k++] = "-pa"; /* the later -pa is searched first: a stale probe in pa cannot win */
     argv[k++] = LJ_PROBE_DIR;
     for (const char *const *d = n->code_path; d && *d && k < 32; d++) {
@@ -239,16 +242,49 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
         argv[k++] = (char *)*d;
     }
     argv[k++] = "-config";
-    argv[k++] = config;
+    argv[k++] = a->config;
     if (n->user_config[0]) { /* the user's own sys.config after ours: its sections win */
-        snprintf(user, sizeof user, "%s", n->user_config);
+        snprintf(a->user, sizeof a->user, "%s", n->user_config);
         argv[k++] = "-config";
-        argv[k++] = user;
+        argv[k++] = a->user;
     }
     argv[k++] = "-s";
     argv[k++] = "fx_boot";
     argv[k++] = "start";
     argv[k] = NULL;
+}
+
+/* In the forked child: its own process group, killed with logjam, stdin from the watchdog
+ * pipe, output to the log, a private HOME and a clean environment; then erl. */
+static void exec_node(char **argv, pid_t parent, int stdin_rfd, int logfd, const char *home)
+{
+    setpgid(0, 0); /* Ctrl-C at the terminal is for logjam, which then stops the node */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    dup2(stdin_rfd, 0);
+    dup2(logfd, 1);
+    dup2(logfd, 2);
+    close_other_fds(-1, -1);
+    setenv("HOME", home, 1);
+    setenv("ERL_CRASH_DUMP_SECONDS", "0", 1); /* a dump of 100k processes fills disks */
+    unsetenv("ERL_FLAGS");
+    unsetenv("ERL_AFLAGS");
+    unsetenv("ERL_ZFLAGS");
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    execvp("erl", argv);
+    dprintf(2, "cannot run erl: %s (is erlang-nox installed?)\n", strerror(errno));
+    _exit(127);
+}
+
+static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd, char *err)
+{
+    struct erl_args a = {0}; /* zeroed for cppcheck, which cannot see the fill */
+    char log[512];
+    erl_args_fill(&a, n, fixture_ebin);
+    snprintf(log, sizeof log, "%s/node.log", n->dir);
     int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (logfd < 0) {
         lj_err(err, "cannot create %s: %s", log, strerror(errno));
@@ -261,56 +297,34 @@ static pid_t spawn_node(struct node *n, const char *fixture_ebin, int stdin_rfd,
         close(logfd);
         return -1;
     }
-    if (pid == 0) {
-        setpgid(0, 0); /* Ctrl-C at the terminal is for logjam, which then stops the node */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        dup2(stdin_rfd, 0);
-        dup2(logfd, 1);
-        dup2(logfd, 2);
-        close_other_fds(-1, -1);
-        setenv("HOME", home, 1);
-        setenv("ERL_CRASH_DUMP_SECONDS", "0", 1); /* a dump of 100k processes fills disks */
-        unsetenv("ERL_FLAGS");
-        unsetenv("ERL_AFLAGS");
-        unsetenv("ERL_ZFLAGS");
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        execvp("erl", argv);
-        dprintf(2, "cannot run erl: %s (is erlang-nox installed?)\n", strerror(errno));
-        _exit(127);
-    }
+    if (pid == 0)
+        exec_node(a.argv, parent, stdin_rfd, logfd, n->dir);
     setpgid(pid, pid); /* both sides, so no race with kill(-pgid) */
     close(logfd);
     return pid;
 }
 
-struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err)
+/* A private temp dir (mkdtemp makes it 0700) for the node's HOME, config and log. */
+static int make_node_dir(struct node *n, char *err)
 {
-    struct node *n = calloc(1, sizeof *n);
-    unsigned char rnd[NODE_COOKIE_BYTES];
-    int in_pipe[2] = {-1, -1}, jan_pipe[2] = {-1, -1};
-    char *sys = NULL, why[LJ_ERR_LEN];
     const char *tmp = getenv("TMPDIR");
-
-    if (!n) {
-        lj_err(err, "out of memory");
-        return NULL;
-    }
-    n->pid = n->janitor = -1;
-    n->stdin_fd = n->janitor_fd = -1;
     snprintf(n->dir, sizeof n->dir, "%s/logjam.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(n->dir)) { /* mkdtemp creates it 0700 */
+    if (!mkdtemp(n->dir)) {
         lj_err(err, "cannot create a temp dir in %s: %s", tmp && *tmp ? tmp : "/tmp",
                strerror(errno));
         n->dir[0] = '\0';
-        goto fail;
+        return -1;
     }
+    return 0;
+}
+
+/* A random cookie, written to the node's .erlang.cookie, and a random alive name. */
+static int write_cookie(struct node *n, char *err)
+{
+    unsigned char rnd[NODE_COOKIE_BYTES];
     if (lj_random(rnd, sizeof rnd) < 0) {
         lj_err(err, "getrandom: %s", strerror(errno));
-        goto fail;
+        return -1;
     }
     for (size_t i = 0; i < sizeof rnd; i++)
         snprintf(n->cookie + 2 * i, 3, "%02X", rnd[i]);
@@ -318,27 +332,35 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
              rnd[2] ^ rnd[7], rnd[3] ^ rnd[8]);
     if (write_file(n->dir, ".erlang.cookie", n->cookie, 0400) < 0) {
         lj_err(err, "cannot write the cookie in %s: %s", n->dir, strerror(errno));
-        goto fail;
+        return -1;
     }
-    sys = node_sys_config(sc, n->dir);
+    return 0;
+}
+
+static int write_sys_config(struct node *n, const struct scenario *sc, char *err)
+{
+    char *sys = node_sys_config(sc, n->dir);
+    int rc = 0;
     if (!sys || write_file(n->dir, "sys.config", sys, 0600) < 0) {
         lj_err(err, "cannot write %s/sys.config: %s", n->dir, strerror(errno));
-        goto fail;
+        rc = -1;
     }
-    snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
-    n->code_path = scenario_backend(sc->backend)->code_path;
-    n->dist_port = free_loopback_port();
-    if (n->dist_port < 0) {
-        lj_err(err, "no free loopback port: %s", strerror(errno));
-        goto fail;
-    }
+    free(sys);
+    return rc;
+}
+
+/* The node, its stdin a pipe whose closing halts it (the watchdog), then the janitor with a
+ * pipe of its own. The write ends go to n. */
+static int launch(struct node *n, const char *fixture_ebin, char *err)
+{
+    int in_pipe[2] = {-1, -1}, jan_pipe[2] = {-1, -1}, rc = -1;
     if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(jan_pipe, O_CLOEXEC) < 0) {
         lj_err(err, "pipe: %s", strerror(errno));
-        goto fail;
+        goto out;
     }
     n->pid = spawn_node(n, fixture_ebin, in_pipe[0], err);
     if (n->pid < 0)
-        goto fail;
+        goto out;
     close(in_pipe[0]);
     in_pipe[0] = -1;
     n->stdin_fd = in_pipe[1];
@@ -351,23 +373,37 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
     }
     if (n->janitor < 0) {
         lj_err(err, "fork: %s", strerror(errno));
-        goto fail;
+        goto out;
     }
     close(jan_pipe[0]);
     jan_pipe[0] = -1;
     n->janitor_fd = jan_pipe[1];
     jan_pipe[1] = -1;
+    rc = 0;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (in_pipe[i] >= 0)
+            close(in_pipe[i]);
+        if (jan_pipe[i] >= 0)
+            close(jan_pipe[i]);
+    }
+    return rc;
+}
 
-    /* Readiness: the distribution port answers, then hello() reports the HTTP port. */
-    uint64_t deadline = now_us() + sc->boot_timeout_us;
+/* Readiness: the distribution port answers, then hello() reports the HTTP port. Fails when
+ * the node exits or timeout_us passes, with the last line of its log. */
+static int wait_ready(struct node *n, uint64_t timeout_us, char *err)
+{
+    char why[LJ_ERR_LEN], line[256];
+    uint64_t deadline = now_us() + timeout_us;
     struct probe *p = NULL;
     why[0] = '\0';
     while (now_us() < deadline) {
         if (!node_alive(n)) {
-            char line[256];
+            probe_close(p);
             last_log_line(n->dir, line, sizeof line);
             lj_err(err, "the node did not start: %s%s%s", n->reason, line[0] ? ": " : "", line);
-            goto fail;
+            return -1;
         }
         if (!p)
             p = node_probe(n, "boot", why);
@@ -385,23 +421,37 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
     }
     probe_close(p);
     if (n->hello.fixture_port <= 0) {
-        char line[256];
         last_log_line(n->dir, line, sizeof line);
         lj_err(err, "the node did not become ready within %.0f s (%s)%s%s",
-               (double)sc->boot_timeout_us / 1e6, why[0] ? why : "no answer",
+               (double)timeout_us / 1e6, why[0] ? why : "no answer",
                line[0] ? "; its log says: " : "", line);
+        return -1;
+    }
+    return 0;
+}
+
+struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err)
+{
+    struct node *n = calloc(1, sizeof *n);
+    if (!n) {
+        lj_err(err, "out of memory");
+        return NULL;
+    }
+    n->pid = n->janitor = -1;
+    n->stdin_fd = n->janitor_fd = -1;
+    if (make_node_dir(n, err) < 0 || write_cookie(n, err) < 0 || write_sys_config(n, sc, err) < 0)
+        goto fail;
+    snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
+    n->code_path = scenario_backend(sc->backend)->code_path;
+    n->dist_port = free_loopback_port();
+    if (n->dist_port < 0) {
+        lj_err(err, "no free loopback port: %s", strerror(errno));
         goto fail;
     }
-    free(sys);
+    if (launch(n, fixture_ebin, err) < 0 || wait_ready(n, sc->boot_timeout_us, err) < 0)
+        goto fail;
     return n;
 fail:
-    free(sys);
-    for (int i = 0; i < 2; i++) {
-        if (in_pipe[i] >= 0)
-            close(in_pipe[i]);
-        if (jan_pipe[i] >= 0)
-            close(jan_pipe[i]);
-    }
     node_stop(n, 0);
     return NULL;
 }

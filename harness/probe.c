@@ -209,121 +209,138 @@ static json_t *elements_to_json(const char *buf, int *index, int arity)
     return arr;
 }
 
+/* An integer of any size: JSON integer, a real beyond int64 (up to uint64), else as printed. */
+static json_t *integer_to_json(const char *buf, int *index)
+{
+    long long v;
+    int i = *index;
+    if (ei_decode_longlong(buf, &i, &v) == 0) {
+        *index = i;
+        return json_integer(v);
+    }
+    unsigned long long u;
+    i = *index;
+    if (ei_decode_ulonglong(buf, &i, &u) == 0) {
+        *index = i;
+        return json_real((double)u);
+    }
+    return printed_to_json(buf, index); /* a bignum beyond 64 bits */
+}
+
+/* A binary of size bytes as a JSON string; bytes that are not UTF-8 become '?'. */
+static json_t *binary_to_json(const char *buf, int *index, int size)
+{
+    char *b = malloc((size_t)size + 1);
+    long len;
+    if (!b || ei_decode_binary(buf, index, b, &len) < 0) {
+        free(b);
+        return NULL;
+    }
+    json_t *j = json_stringn(b, (size_t)len);
+    if (!j) { /* not UTF-8: keep it readable */
+        for (long k = 0; k < len; k++)
+            if ((unsigned char)b[k] >= 0x80 || b[k] == 0)
+                b[k] = '?';
+        j = json_stringn(b, (size_t)len);
+    }
+    free(b);
+    return j;
+}
+
+/* A string (a list of bytes, size long, in the external format) as a JSON string. */
+static json_t *string_to_json(const char *buf, int *index, int size)
+{
+    char *s = malloc((size_t)size + 1);
+    if (!s || ei_decode_string(buf, index, s) < 0) {
+        free(s);
+        return NULL;
+    }
+    json_t *j = json_string(s);
+    free(s);
+    return j;
+}
+
+/* A list as a JSON array; its tail is consumed (skipped when improper). */
+static json_t *list_to_json(const char *buf, int *index)
+{
+    int arity, type, size;
+    if (ei_decode_list_header(buf, index, &arity) < 0)
+        return NULL;
+    json_t *arr = elements_to_json(buf, index, arity);
+    if (arr && arity > 0) { /* proper list tail */
+        if (ei_get_type(buf, index, &type, &size) == 0 && type == ERL_NIL_EXT)
+            ei_decode_list_header(buf, index, &arity);
+        else
+            ei_skip_term(buf, index);
+    }
+    return arr;
+}
+
+/* A map as a JSON object. Keys that are not strings are named by their value: an integer's
+ * digits, "undefined" for undefined or null, "?" for anything else. */
+static json_t *map_to_json(const char *buf, int *index)
+{
+    int arity;
+    if (ei_decode_map_header(buf, index, &arity) < 0)
+        return NULL;
+    json_t *obj = json_object();
+    for (int k = 0; k < arity; k++) {
+        json_t *key = probe_term_to_json(buf, index);
+        json_t *val = key ? probe_term_to_json(buf, index) : NULL;
+        if (!key || !val) {
+            json_decref(key);
+            json_decref(obj);
+            return NULL;
+        }
+        const char *ks = json_is_string(key) ? json_string_value(key) : NULL;
+        char tmp[64];
+        if (!ks) {
+            if (json_is_integer(key))
+                snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(key));
+            else
+                snprintf(tmp, sizeof tmp, "%s", json_is_null(key) ? "undefined" : "?");
+            ks = tmp;
+        }
+        json_object_set_new(obj, ks, val);
+        json_decref(key);
+    }
+    return obj;
+}
+
 json_t *probe_term_to_json(const char *buf, int *index)
 {
-    int type, size;
+    int type, size, arity;
+    double d;
+    char a[MAXATOMLEN_UTF8];
     if (ei_get_type(buf, index, &type, &size) < 0)
         return NULL;
     switch (type) {
     case ERL_SMALL_INTEGER_EXT:
     case ERL_INTEGER_EXT:
     case ERL_SMALL_BIG_EXT:
-    case ERL_LARGE_BIG_EXT: {
-        long long v;
-        int i = *index;
-        if (ei_decode_longlong(buf, &i, &v) == 0) {
-            *index = i;
-            return json_integer(v);
-        }
-        unsigned long long u;
-        i = *index;
-        if (ei_decode_ulonglong(buf, &i, &u) == 0) {
-            *index = i;
-            return json_real((double)u);
-        }
-        return printed_to_json(buf, index); /* a bignum beyond 64 bits */
-    }
+    case ERL_LARGE_BIG_EXT:
+        return integer_to_json(buf, index);
     case ERL_FLOAT_EXT:
-    case NEW_FLOAT_EXT: {
-        double d;
-        if (ei_decode_double(buf, index, &d) < 0)
-            return NULL;
-        return json_real(d);
-    }
+    case NEW_FLOAT_EXT:
+        return ei_decode_double(buf, index, &d) < 0 ? NULL : json_real(d);
     case ERL_ATOM_EXT:
     case ERL_SMALL_ATOM_EXT:
     case ERL_ATOM_UTF8_EXT:
-    case ERL_SMALL_ATOM_UTF8_EXT: {
-        char a[MAXATOMLEN_UTF8];
-        if (ei_decode_atom(buf, index, a) < 0)
-            return NULL;
-        return atom_to_json(a);
-    }
-    case ERL_BINARY_EXT: {
-        char *b = malloc((size_t)size + 1);
-        long len;
-        if (!b || ei_decode_binary(buf, index, b, &len) < 0) {
-            free(b);
-            return NULL;
-        }
-        json_t *j = json_stringn(b, (size_t)len);
-        if (!j) { /* not UTF-8: keep it readable */
-            for (long k = 0; k < len; k++)
-                if ((unsigned char)b[k] >= 0x80 || b[k] == 0)
-                    b[k] = '?';
-            j = json_stringn(b, (size_t)len);
-        }
-        free(b);
-        return j;
-    }
-    case ERL_STRING_EXT: {
-        char *s = malloc((size_t)size + 1);
-        if (!s || ei_decode_string(buf, index, s) < 0) {
-            free(s);
-            return NULL;
-        }
-        json_t *j = json_string(s);
-        free(s);
-        return j;
-    }
+    case ERL_SMALL_ATOM_UTF8_EXT:
+        return ei_decode_atom(buf, index, a) < 0 ? NULL : atom_to_json(a);
+    case ERL_BINARY_EXT:
+        return binary_to_json(buf, index, size);
+    case ERL_STRING_EXT:
+        return string_to_json(buf, index, size);
     case ERL_NIL_EXT:
-    case ERL_LIST_EXT: {
-        int arity;
-        if (ei_decode_list_header(buf, index, &arity) < 0)
-            return NULL;
-        json_t *arr = elements_to_json(buf, index, arity);
-        if (arr && arity > 0) { /* proper list tail */
-            if (ei_get_type(buf, index, &type, &size) == 0 && type == ERL_NIL_EXT)
-                ei_decode_list_header(buf, index, &arity);
-            else
-                ei_skip_term(buf, index);
-        }
-        return arr;
-    }
+    case ERL_LIST_EXT:
+        return list_to_json(buf, index);
     case ERL_SMALL_TUPLE_EXT:
-    case ERL_LARGE_TUPLE_EXT: {
-        int arity;
-        if (ei_decode_tuple_header(buf, index, &arity) < 0)
-            return NULL;
-        return elements_to_json(buf, index, arity);
-    }
-    case ERL_MAP_EXT: {
-        int arity;
-        if (ei_decode_map_header(buf, index, &arity) < 0)
-            return NULL;
-        json_t *obj = json_object();
-        for (int k = 0; k < arity; k++) {
-            json_t *key = probe_term_to_json(buf, index);
-            json_t *val = key ? probe_term_to_json(buf, index) : NULL;
-            if (!key || !val) {
-                json_decref(key);
-                json_decref(obj);
-                return NULL;
-            }
-            const char *ks = json_is_string(key) ? json_string_value(key) : NULL;
-            char tmp[64];
-            if (!ks) {
-                if (json_is_integer(key))
-                    snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(key));
-                else
-                    snprintf(tmp, sizeof tmp, "%s", json_is_null(key) ? "undefined" : "?");
-                ks = tmp;
-            }
-            json_object_set_new(obj, ks, val);
-            json_decref(key);
-        }
-        return obj;
-    }
+    case ERL_LARGE_TUPLE_EXT:
+        return ei_decode_tuple_header(buf, index, &arity) < 0 ? NULL
+                                                              : elements_to_json(buf, index, arity);
+    case ERL_MAP_EXT:
+        return map_to_json(buf, index);
     default:
         return printed_to_json(buf, index); /* pids, refs, ports, funs: as Erlang prints */
     }

@@ -185,41 +185,43 @@ static bool gate_note(const struct results *r, const struct gate *g, char *buf, 
     return true;
 }
 
-void report_text(FILE *f, const struct report *rep, bool color)
+/* The terminal's colours, all "" without colour. */
+struct text_colors {
+    const char *green, *red, *bold, *off;
+};
+
+/* The verdict line and the harness error, if any. */
+static void text_verdict(FILE *f, const struct report *rep, const struct text_colors *tc)
 {
-    const struct results *r = rep->r;
-    const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "",
-               *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
-    char a[32], b[32], c[32], d[32], e[32], t[32];
     bool good = rep->exit_code == 0;
-
-    fprintf(f, "\n%slogjam%s  %s  verdict: %s%s%s (exit %d)\n", bold, off,
-            rep->sc->path[0] ? rep->sc->path : "(defaults)", good ? green : red, rep->verdict, off,
-            rep->exit_code);
+    fprintf(f, "\n%slogjam%s  %s  verdict: %s%s%s (exit %d)\n", tc->bold, tc->off,
+            rep->sc->path[0] ? rep->sc->path : "(defaults)", good ? tc->green : tc->red,
+            rep->verdict, tc->off, rep->exit_code);
     if (rep->error && rep->error[0])
-        fprintf(f, "  %serror:%s %s\n", red, off, rep->error);
+        fprintf(f, "  %serror:%s %s\n", tc->red, tc->off, rep->error);
+}
 
-    if (rep->ngates) {
-        fprintf(f, "\n  gates\n");
-        for (unsigned i = 0; i < rep->ngates; i++) {
-            const struct gate_result *g = &rep->gates[i];
-            char note[128];
-            bool thin = gate_note(r, g->gate, note, sizeof note);
-            fprintf(f, "    %s%s%s %-16s %-22s %s%s%s%s\n", g->ok ? green : red,
-                    g->ok ? "\u2713" : "\u2717", off, g->gate->metric, g->gate->expr,
-                    g->has_data ? report_gate_value(g->gate, g->value, a, sizeof a) : "no data",
-                    thin ? "  (" : "", thin ? note : "", thin ? ")" : "");
-        }
+/* One line per gate: passed or failed, its value, and a note when decided on too few samples. */
+static void text_gates(FILE *f, const struct report *rep, const struct text_colors *tc)
+{
+    char a[32], note[128];
+    if (!rep->ngates)
+        return;
+    fprintf(f, "\n  gates\n");
+    for (unsigned i = 0; i < rep->ngates; i++) {
+        const struct gate_result *g = &rep->gates[i];
+        bool thin = gate_note(rep->r, g->gate, note, sizeof note);
+        fprintf(f, "    %s%s%s %-16s %-22s %s%s%s%s\n", g->ok ? tc->green : tc->red,
+                g->ok ? "\u2713" : "\u2717", tc->off, g->gate->metric, g->gate->expr,
+                g->has_data ? report_gate_value(g->gate, g->value, a, sizeof a) : "no data",
+                thin ? "  (" : "", thin ? note : "", thin ? ")" : "");
     }
+}
 
-    fprintf(f, "\n  node");
-    if (rep->hello)
-        fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
-                scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
-    fputc('\n', f);
-    for (size_t i = 0; i < nmetrics; i++)
-        if (metrics[i].shown)
-            text_metric(f, r, &metrics[i]);
+/* The logger line: time in sync, first switch, switches, max queue, drops, kills, staleness. */
+static void text_logger(FILE *f, const struct results *r)
+{
+    char a[32], b[32], c[32], d[32];
     double qmax = 0;
     results_value(r, "logger.queue", AGG_MAX, 0, &qmax);
     fprintf(f, "    %-18s %s %.0f%% of the time", "logger", r->sync_share > 0 ? "sync" : "async",
@@ -235,10 +237,30 @@ void report_text(FILE *f, const struct report *rep, bool color)
         fprintf(f, ", killed %s %s", units_format_count((double)r->kills, d, sizeof d),
                 r->kills == 1 ? "time" : "times");
     fprintf(f, ", logger queue stale up to %s",
-            units_format_seconds(r->logger_age_max, e, sizeof e));
+            units_format_seconds(r->logger_age_max, a, sizeof a));
     fputc('\n', f);
-    text_sparklines(f, r);
+}
 
+/* The node section: a line per shown gauge, the logger line, the sparklines. */
+static void text_node(FILE *f, const struct report *rep)
+{
+    fprintf(f, "\n  node");
+    if (rep->hello)
+        fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
+                scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
+    fputc('\n', f);
+    for (size_t i = 0; i < nmetrics; i++)
+        if (metrics[i].shown)
+            text_metric(f, rep->r, &metrics[i]);
+    text_logger(f, rep->r);
+    text_sparklines(f, rep->r);
+}
+
+/* The load section: the request counters and rate, the latency percentiles. */
+static void text_load(FILE *f, const struct report *rep)
+{
+    const struct results *r = rep->r;
+    char a[32], b[32], c[32], d[32], e[32], t[32];
     double secs = (double)(r->load_end_us - r->load_start_us) / 1e6;
     fprintf(f, "\n  load  (%u connections, %s)\n", rep->sc->connections,
             rep->sc->rate > 0 ? "open loop" : "closed loop");
@@ -261,7 +283,12 @@ void report_text(FILE *f, const struct report *rep, bool color)
     } else {
         fprintf(f, "    %-18s no reply recorded\n", "latency");
     }
+}
 
+/* The recovery section: not watched, recovered, stuck for good, or draining slowly. */
+static void text_recovery(FILE *f, const struct results *r)
+{
+    char a[32], b[32], c[32], d[32];
     fprintf(f, "\n  recovery\n    ");
     if (r->recovery_end_us <= r->load_end_us || !r->has_recovery)
         fprintf(f, "no recovery phase was watched\n");
@@ -285,7 +312,20 @@ void report_text(FILE *f, const struct report *rep, bool color)
                 units_format_count(r->drain_rate, b, sizeof b),
                 units_format_seconds(r->drain_eta, c, sizeof c),
                 units_format_bytes((double)r->memory_retained, d, sizeof d));
+}
 
+void report_text(FILE *f, const struct report *rep, bool color)
+{
+    const struct results *r = rep->r;
+    const struct text_colors tc = {color ? "\033[32m" : "", color ? "\033[31m" : "",
+                                   color ? "\033[1m" : "", color ? "\033[0m" : ""};
+    char a[32], b[32];
+
+    text_verdict(f, rep, &tc);
+    text_gates(f, rep, &tc);
+    text_node(f, rep);
+    text_load(f, rep);
+    text_recovery(f, r);
     if (rep->diagnosis_text) {
         fprintf(f, "\n  diagnosis\n    %s\n", rep->diagnosis_text);
     }
@@ -327,27 +367,9 @@ static json_t *series_json(const struct results *r, const char *metric)
     return o;
 }
 
-json_t *report_json(const struct report *rep)
+/* The run's node metrics: every gauge's aggregates and every counter's count, by name. */
+static void node_metrics_json(json_t *m, const struct results *r)
 {
-    const struct results *r = rep->r;
-    json_t *root = json_object(), *settings = json_object(), *m = json_object();
-    double v;
-    int rc;
-
-    json_object_set_new(root, "schema", json_integer(1));
-    json_object_set_new(root, "scenario", json_string(rep->sc->path));
-    json_object_set_new(root, "verdict", json_string(rep->verdict));
-    json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
-    json_object_set_new(root, "error",
-                        rep->error && rep->error[0] ? json_string(rep->error) : json_null());
-    scenario_foreach(rep->sc, settings_cb, settings);
-    json_object_set_new(root, "settings", settings);
-    if (rep->hello)
-        json_object_set_new(root, "node",
-                            json_pack("{s:s, s:s, s:s}", "otp_release", rep->hello->otp_release,
-                                      "logger_backend", rep->hello->logger_backend, "probe_version",
-                                      rep->hello->probe_version));
-
     for (size_t i = 0; i < nmetrics; i++) {
         const char *name = metrics[i].name;
         if (metrics[i].cls == METRIC_GAUGE)
@@ -358,17 +380,12 @@ json_t *report_json(const struct report *rep)
             json_object_set_new(m, name, json_pack("{s:I}", "count", (json_int_t)count));
         }
     }
-    json_object_set_new(m, "logger.sync",
-                        json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
-                                  r->has_sync_first ? json_real(r->sync_first) : json_null(),
-                                  "share", r->sync_share));
-    rc = results_value(r, "requests", AGG_RATE, 0, &v);
-    json_object_set_new(m, "requests",
-                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "sent",
-                                  (json_int_t)r->load.sent, "ok", (json_int_t)r->load.ok, "failed",
-                                  (json_int_t)r->load.failed, "errored",
-                                  (json_int_t)r->load.errored, "timeout",
-                                  (json_int_t)r->load.timeouts, "rate", json_num_or_null(rc, v)));
+}
+
+/* metrics.latency: the percentiles and max in seconds (null without replies), the count, and
+ * the uncorrected p(99) and max when recorded. */
+static json_t *latency_json(const struct results *r)
+{
     json_t *lat = json_object();
     static const double ps[] = {50, 90, 99, 99.9};
     bool have_lat = r->latency && hist_count(r->latency) > 0;
@@ -388,7 +405,26 @@ json_t *report_json(const struct report *rep)
                             json_pack("{s:f, s:f}", "p(99)",
                                       (double)hist_percentile(r->latency_raw, 99) / 1e6, "max",
                                       (double)hist_max(r->latency_raw) / 1e6));
-    json_object_set_new(m, "latency", lat);
+    return lat;
+}
+
+/* The run's derived metrics: logger.sync, requests, latency, recovery, samples. */
+static void run_metrics_json(json_t *m, const struct results *r)
+{
+    double v;
+    int rc;
+    json_object_set_new(m, "logger.sync",
+                        json_pack("{s:f, s:o, s:f}", "time", r->sync_time, "first",
+                                  r->has_sync_first ? json_real(r->sync_first) : json_null(),
+                                  "share", r->sync_share));
+    rc = results_value(r, "requests", AGG_RATE, 0, &v);
+    json_object_set_new(m, "requests",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "sent",
+                                  (json_int_t)r->load.sent, "ok", (json_int_t)r->load.ok, "failed",
+                                  (json_int_t)r->load.failed, "errored",
+                                  (json_int_t)r->load.errored, "timeout",
+                                  (json_int_t)r->load.timeouts, "rate", json_num_or_null(rc, v)));
+    json_object_set_new(m, "latency", latency_json(r));
     json_object_set_new(m, "recovery",
                         json_pack("{s:o, s:I, s:f, s:b, s:b, s:o, s:I}", "time",
                                   r->recovered ? json_real(r->recovery_time) : json_null(),
@@ -401,11 +437,11 @@ json_t *report_json(const struct report *rep)
                                   (json_int_t)series_count(r->series), "missed",
                                   (json_int_t)r->missed, "longest_gap", r->longest_gap,
                                   "logger_queue_age_max", r->logger_age_max));
-    json_object_set_new(
-        m, "harness",
-        json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max", (json_int_t)rep->harness_rss));
-    json_object_set_new(root, "metrics", m);
+}
 
+/* gates: one object per gate (metric, expr, value, ok, and a note when thin). */
+static json_t *gates_json(const struct report *rep)
+{
     json_t *gates = json_array();
     for (unsigned i = 0; i < rep->ngates; i++) {
         const struct gate_result *g = &rep->gates[i];
@@ -417,7 +453,34 @@ json_t *report_json(const struct report *rep)
             json_object_set_new(jg, "note", json_string(note));
         json_array_append_new(gates, jg);
     }
-    json_object_set_new(root, "gates", gates);
+    return gates;
+}
+
+json_t *report_json(const struct report *rep)
+{
+    json_t *root = json_object(), *settings = json_object(), *m = json_object();
+
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "scenario", json_string(rep->sc->path));
+    json_object_set_new(root, "verdict", json_string(rep->verdict));
+    json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
+    json_object_set_new(root, "error",
+                        rep->error && rep->error[0] ? json_string(rep->error) : json_null());
+    scenario_foreach(rep->sc, settings_cb, settings);
+    json_object_set_new(root, "settings", settings);
+    if (rep->hello)
+        json_object_set_new(root, "node",
+                            json_pack("{s:s, s:s, s:s}", "otp_release", rep->hello->otp_release,
+                                      "logger_backend", rep->hello->logger_backend, "probe_version",
+                                      rep->hello->probe_version));
+
+    node_metrics_json(m, rep->r);
+    run_metrics_json(m, rep->r);
+    json_object_set_new(
+        m, "harness",
+        json_pack("{s:f, s:I}", "cpu", rep->harness_cpu, "rss_max", (json_int_t)rep->harness_rss));
+    json_object_set_new(root, "metrics", m);
+    json_object_set_new(root, "gates", gates_json(rep));
     if (rep->diagnosis) {
         json_t *d = json_deep_copy(rep->diagnosis);
         json_object_set_new(d, "summary",

@@ -193,31 +193,29 @@ int64_t results_recovery_tolerance(int64_t baseline)
     return t < 50 ? 50 : t;
 }
 
-void results_finish(struct results *r)
+/* The sums of process_count and mem_total over the baseline samples; returns their number. */
+static size_t baseline_sums(const struct series *s, double *procs, double *mem)
 {
-    const struct series *s = r->series;
+    size_t n = 0;
+    *procs = *mem = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].phase == PHASE_BASELINE) {
+            *procs += (double)s->v[i].process_count;
+            *mem += (double)s->v[i].mem_total;
+            n++;
+        }
+    return n;
+}
+
+/* sync_time, sync_first and sync_share: the logger's time in sync after the baseline. */
+static void logger_sync(struct results *r, const struct series *s)
+{
+    double sampled = 0;
+    bool seen_other = false;
     r->sync_time = 0;
     r->has_sync_first = false;
-    r->recovered = false;
-    r->recovery_time = 0;
-    r->leaked = 0;
-    r->drain_rate = 0;
-    double sampled = 0;
-    int64_t sw0 = -1, dr0 = -1, ki0 = -1;
-    bool seen_other = false;
-    double base_sum = 0;
-    size_t base_n = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct sample *a = &s->v[i];
-        if (a->phase == PHASE_BASELINE) {
-            base_sum += (double)a->process_count;
-            base_n++;
-        }
-        if (sw0 < 0) {
-            sw0 = a->logger_switches;
-            dr0 = a->logger_dropped;
-            ki0 = a->logger_kills;
-        }
         /* A switch needs a mode to switch from: a logger that is sync from the start
          * (async_threshold = undefined) never "first switched". */
         if (a->logger_mode != MODE_SYNC)
@@ -236,6 +234,29 @@ void results_finish(struct results *r)
         }
     }
     r->sync_share = sampled > 0 ? r->sync_time / sampled : 0;
+}
+
+/* switches, dropped and kills: the last sample's logger counters less those of the first
+ * sample that has them (a negative count is none). Left alone without samples. */
+static void logger_counts(struct results *r, const struct series *s)
+{
+    int64_t sw0 = -1, dr0 = -1, ki0 = -1;
+    for (size_t i = 0; i < s->n && sw0 < 0; i++) {
+        sw0 = s->v[i].logger_switches;
+        dr0 = s->v[i].logger_dropped;
+        ki0 = s->v[i].logger_kills;
+    }
+    if (s->n) {
+        const struct sample *last = &s->v[s->n - 1];
+        r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
+        r->dropped = last->logger_dropped - (dr0 < 0 ? 0 : dr0);
+        r->kills = last->logger_kills - (ki0 < 0 ? 0 : ki0);
+    }
+}
+
+/* longest_gap and logger_age_max: the longest time between samples, the stalest logger. */
+static void sample_staleness(struct results *r, const struct series *s)
+{
     r->longest_gap = 0;
     r->logger_age_max = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -244,22 +265,20 @@ void results_finish(struct results *r)
                 fmax(r->longest_gap, (double)(s->v[i].at_us - s->v[i - 1].at_us) / 1e6);
         r->logger_age_max = fmax(r->logger_age_max, (double)s->v[i].logger_queue_age / 1e3);
     }
-    if (s->n) {
-        const struct sample *last = &s->v[s->n - 1];
-        r->switches = last->logger_switches - (sw0 < 0 ? 0 : sw0);
-        r->dropped = last->logger_dropped - (dr0 < 0 ? 0 : dr0);
-        r->kills = last->logger_kills - (ki0 < 0 ? 0 : ki0);
-    }
-    r->baseline_processes =
-        base_n ? (int64_t)(base_sum / (double)base_n) : (s->n ? s->v[0].process_count : 0);
+}
+
+/* recovered and recovery_time: the first recovery sample back near baseline_processes.
+ * Returns the last recovery sample, NULL when none was taken. */
+static const struct sample *recovery_watch(struct results *r, const struct series *s)
+{
     int64_t tol = results_recovery_tolerance(r->baseline_processes);
-    const struct sample *first_rec = NULL, *last_rec = NULL;
+    const struct sample *last_rec = NULL;
+    r->recovered = false;
+    r->recovery_time = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct sample *a = &s->v[i];
         if (a->phase != PHASE_RECOVERY)
             continue;
-        if (!first_rec)
-            first_rec = a;
         last_rec = a;
         if (!r->recovered && a->process_count <= r->baseline_processes + tol) {
             r->recovered = true;
@@ -267,42 +286,65 @@ void results_finish(struct results *r)
                 a->at_us > r->load_end_us ? (double)(a->at_us - r->load_end_us) / 1e6 : 0;
         }
     }
-    r->has_recovery = last_rec != NULL;
+    return last_rec;
+}
+
+/* drain_window and drain_rate: processes/s given back over the last RESULTS_DRAIN_WINDOW_US
+ * of recovery up to last_rec (all of it if shorter); left alone over a single sample. */
+static void recovery_drain_rate(struct results *r, const struct series *s,
+                                const struct sample *last_rec)
+{
+    size_t last_i = (size_t)(last_rec - s->v), first_i = last_i;
+    while (first_i > 0 && s->v[first_i - 1].phase == PHASE_RECOVERY &&
+           last_rec->at_us - s->v[first_i - 1].at_us <= RESULTS_DRAIN_WINDOW_US)
+        first_i--;
+    const struct sample *from = &s->v[first_i];
+    if (from != last_rec && last_rec->at_us > from->at_us) {
+        r->drain_window = (double)(last_rec->at_us - from->at_us) / 1e6;
+        r->drain_rate = (double)(from->process_count - last_rec->process_count) / r->drain_window;
+    }
+}
+
+/* leaked, memory_retained, the drain, stuck and drain_eta: where recovery ended (last_rec,
+ * NULL when none was watched) against the baseline (mem_base over nbase samples). */
+static void recovery_end(struct results *r, const struct series *s, const struct sample *last_rec,
+                         double mem_base, size_t nbase)
+{
+    r->leaked = 0;
+    r->drain_rate = 0;
     r->stuck = false;
     r->drain_eta = 0;
     r->drain_window = 0;
     r->memory_retained = 0;
-    if (last_rec) {
-        int64_t over = last_rec->process_count - r->baseline_processes;
-        r->leaked = over > 0 ? over : 0;
-        double mem_base = 0;
-        size_t nb = 0;
-        for (size_t i = 0; i < s->n; i++)
-            if (s->v[i].phase == PHASE_BASELINE) {
-                mem_base += (double)s->v[i].mem_total;
-                nb++;
-            }
-        if (nb)
-            r->memory_retained = (int64_t)((double)last_rec->mem_total - mem_base / (double)nb);
-        /* The drain over the last RESULTS_DRAIN_WINDOW_US of recovery (all of it if shorter). */
-        size_t last_i = (size_t)(last_rec - s->v), first_i = last_i;
-        while (first_i > 0 && s->v[first_i - 1].phase == PHASE_RECOVERY &&
-               last_rec->at_us - s->v[first_i - 1].at_us <= RESULTS_DRAIN_WINDOW_US)
-            first_i--;
-        const struct sample *from = &s->v[first_i];
-        if (from != last_rec && last_rec->at_us > from->at_us) {
-            r->drain_window = (double)(last_rec->at_us - from->at_us) / 1e6;
-            r->drain_rate =
-                (double)(from->process_count - last_rec->process_count) / r->drain_window;
-        }
-        if (!r->recovered && r->leaked > 0) {
-            /* Less than 1 process/s (or 0.1% of the pile-up per second): stuck for good. */
-            double floor = (double)r->leaked / 1000.0 > 1.0 ? (double)r->leaked / 1000.0 : 1.0;
-            r->stuck = r->drain_rate < floor;
-            if (!r->stuck)
-                r->drain_eta = (double)r->leaked / r->drain_rate;
-        }
+    if (!last_rec)
+        return;
+    int64_t over = last_rec->process_count - r->baseline_processes;
+    r->leaked = over > 0 ? over : 0;
+    if (nbase)
+        r->memory_retained = (int64_t)((double)last_rec->mem_total - mem_base / (double)nbase);
+    recovery_drain_rate(r, s, last_rec);
+    if (!r->recovered && r->leaked > 0) {
+        /* Less than 1 process/s (or 0.1% of the pile-up per second): stuck for good. */
+        double floor = (double)r->leaked / 1000.0 > 1.0 ? (double)r->leaked / 1000.0 : 1.0;
+        r->stuck = r->drain_rate < floor;
+        if (!r->stuck)
+            r->drain_eta = (double)r->leaked / r->drain_rate;
     }
+}
+
+void results_finish(struct results *r)
+{
+    const struct series *s = r->series;
+    double proc_base, mem_base;
+    size_t nbase = baseline_sums(s, &proc_base, &mem_base);
+    logger_sync(r, s);
+    logger_counts(r, s);
+    sample_staleness(r, s);
+    r->baseline_processes =
+        nbase ? (int64_t)(proc_base / (double)nbase) : (s->n ? s->v[0].process_count : 0);
+    const struct sample *last_rec = recovery_watch(r, s);
+    r->has_recovery = last_rec != NULL;
+    recovery_end(r, s, last_rec, mem_base, nbase);
 }
 
 bool results_is_gap(uint64_t gap_us, uint64_t interval_us)

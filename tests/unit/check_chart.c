@@ -231,6 +231,51 @@ START_TEST(test_chart_svg_without_data_still_draws)
 }
 END_TEST
 
+/* Six series on the default 1100 px width: four legend items a row, so two rows above the
+ * plot; the svg grows by them and the plot starts below them. */
+START_TEST(test_chart_svg_legend_rows_push_the_plot_down)
+{
+    struct chart_point pts[2] = {{0, 1}, {1, 2}};
+    struct chart_series se[6];
+    for (size_t i = 0; i < 6; i++)
+        se[i] = (struct chart_series){.label = "s", .pts = pts, .n = 2};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct chart_spec sp = {.id = "l", .title = "legend", .series = se, .nseries = 6};
+    ck_assert_int_eq(chart_svg(f, &sp), 0);
+    fclose(f);
+    ck_assert(attr(text, "height") == 260 + 2 * 16 + 8);
+    ck_assert(attr(text, "data-plot-top") == 34 + 8 + 2 * 16);
+    ck_assert(attr(text, "data-plot-bottom") == 260 + 2 * 16 + 8 - 28);
+    size_t items = 0;
+    for (const char *p = text; (p = strstr(p, "<g class=\"lg\">")) != NULL; p++)
+        items++;
+    ck_assert_uint_eq(items, 6);
+    free(text);
+}
+END_TEST
+
+/* A bytes axis has ticks nice in the binary unit: 700 MiB of data tops out at 800 MiB,
+ * not at a decimal round number. */
+START_TEST(test_chart_svg_bytes_axis_ticks_in_binary_units)
+{
+    struct chart_point pts[2] = {{0, 0}, {1, 700.0 * 1048576}};
+    struct chart_series se = {.label = "mem", .pts = pts, .n = 2};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct chart_spec sp = {
+        .id = "b", .title = "memory", .unit = CHART_BYTES, .series = &se, .nseries = 1};
+    ck_assert_int_eq(chart_svg(f, &sp), 0);
+    fclose(f);
+    ck_assert(attr(text, "data-y-top") == 800.0 * 1048576);
+    ck_assert(attr(text, "data-y-bottom") == 0);
+    ck_assert_ptr_nonnull(strstr(text, ">800MiB</text>"));
+    free(text);
+}
+END_TEST
+
 START_TEST(test_chart_sparkline_maps_min_to_lowest_and_max_to_full)
 {
     double v[8] = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -279,6 +324,8 @@ Suite *chart_suite(void)
     tcase_add_test(tc, test_chart_svg_path_max_is_data_max);
     tcase_add_test(tc, test_chart_svg_without_data_still_draws);
     tcase_add_test(tc, test_chart_svg_breaks_the_line_at_gaps);
+    tcase_add_test(tc, test_chart_svg_legend_rows_push_the_plot_down);
+    tcase_add_test(tc, test_chart_svg_bytes_axis_ticks_in_binary_units);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparkline");
     tcase_add_test(tc, test_chart_sparkline_maps_min_to_lowest_and_max_to_full);

@@ -283,6 +283,46 @@ START_TEST(test_explain_partial_scan_uses_the_scanned_share)
 }
 END_TEST
 
+START_TEST(test_explain_stuck_share_sums_every_group_of_the_top_pattern)
+{
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(50000, "[\"fx_conn:loop/1\"]", NULL, 0));
+    json_array_append_new(
+        groups, group(30000, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", "fx_log_event", 0));
+    json_array_append_new(groups, group(20000, "[\"io:execute_request/3\"]", NULL, 0));
+    json_array_append_new(groups,
+                          group(10000, "[\"gen:do_call/4\", \"lager:do_log_impl/10\"]", NULL, 0));
+    json_t *doc = doc_of(110000, groups);
+    char *text = explain_diagnosis(doc, NULL, NULL);
+    /* 30,000 + 10,000 sync log calls; the io requests and idle connections are not counted */
+    ck_assert_msg(strstr(text, "36% of 110,000 processes (40,000) are blocked in a synchronous "
+                               "log call (gen_event:sync_notify -> gen_event:rpc/2), in "
+                               "gen:do_call/4 <- gen_event:rpc/2, waiting on fx_log_event"),
+                  "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+START_TEST(test_explain_stuck_below_one_in_twenty_is_not_stuck)
+{
+    static const struct {
+        long long count;
+        const char *starts;
+    } cases[] = {{4999, "Nothing is stuck"}, {5000, "5% of 100,000 processes (5,000)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *groups = json_array();
+        json_array_append_new(
+            groups, group(cases[i].count, "[\"gen:do_call/4\", \"gen_event:rpc/2\"]", NULL, 0));
+        json_t *doc = doc_of(100000, groups);
+        char *text = explain_diagnosis(doc, NULL, NULL);
+        ck_assert_msg(strncmp(text, cases[i].starts, strlen(cases[i].starts)) == 0, "%s", text);
+        free(text);
+        json_decref(doc);
+    }
+}
+END_TEST
+
 Suite *explain_suite(void)
 {
     Suite *s = suite_create("explain");
@@ -299,6 +339,8 @@ Suite *explain_suite(void)
     tcase_add_test(tc, test_explain_bounded_pool_names_its_queue);
     tcase_add_test(tc, test_explain_pattern_table);
     tcase_add_test(tc, test_explain_partial_scan_uses_the_scanned_share);
+    tcase_add_test(tc, test_explain_stuck_share_sums_every_group_of_the_top_pattern);
+    tcase_add_test(tc, test_explain_stuck_below_one_in_twenty_is_not_stuck);
     suite_add_tcase(s, tc);
     return s;
 }

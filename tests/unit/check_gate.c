@@ -106,6 +106,7 @@ START_TEST(test_gate_percentiles)
     parse_bad("latency", "p(-1) < 1s", "0 < N <= 100");
     parse_bad("latency", "p(abc) < 1s", "0 < N <= 100");
     parse_bad("latency", "p(99 < 1s", "0 < N <= 100");
+    parse_bad("latency", "p(1e2) < 1s", "0 < N <= 100"); /* digits and '.' only */
     parse_bad("latency", "p99 < 1s", "did you mean 'p(99)'?");
 }
 END_TEST
@@ -126,6 +127,8 @@ START_TEST(test_gate_abort_flag)
     ck_assert_str_eq(g.expr, "max < 4GiB");
     ck_assert_double_eq(g.value, 4294967296.0);
     ck_assert(parse_ok("processes", "  max < 5 ,abort  ").abort);
+    ck_assert_str_eq(parse_ok("processes", "  max < 5 ,abort  ").expr, "max < 5");
+    ck_assert_str_eq(parse_ok("processes", "max < 5 \t").expr, "max < 5");
     parse_bad("processes", "max < 5, abrot", "the only flag is ', abort'");
     parse_bad("processes", "max < 5, abort, abort", "the only flag");
 }

@@ -228,6 +228,48 @@ START_TEST(test_probe_term_to_json_shapes)
 }
 END_TEST
 
+/* The odd shapes, each consumed whole: an improper list keeps its elements (the tail is
+ * skipped), a binary that is not UTF-8 reads with '?', a float stays a float, and map keys
+ * that are not strings are named by their value ("7", "undefined", "?"). */
+START_TEST(test_probe_term_to_json_odd_shapes)
+{
+    ei_x_buff x;
+    int i = 0;
+    ei_x_new(&x);
+    ei_x_encode_tuple_header(&x, 4);
+    ei_x_encode_list_header(&x, 1); /* [1 | tail] */
+    ei_x_encode_long(&x, 1);
+    ei_x_encode_atom(&x, "tail");
+    ei_x_encode_binary(&x,
+                       "a\xff"
+                       "b",
+                       3);
+    ei_x_encode_double(&x, 2.5);
+    ei_x_encode_map_header(&x, 3);
+    ei_x_encode_long(&x, 7);
+    ei_x_encode_atom(&x, "seven");
+    ei_x_encode_atom(&x, "undefined");
+    ei_x_encode_long(&x, 0);
+    ei_x_encode_tuple_header(&x, 0);
+    ei_x_encode_long(&x, 1);
+
+    json_t *j = probe_term_to_json(x.buff, &i);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(i, x.index);
+    json_t *l = json_array_get(j, 0);
+    ck_assert_int_eq(json_array_size(l), 1);
+    ck_assert_int_eq(json_integer_value(json_array_get(l, 0)), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(j, 1)), "a?b");
+    ck_assert(json_is_real(json_array_get(j, 2)) && json_real_value(json_array_get(j, 2)) == 2.5);
+    json_t *m = json_array_get(j, 3);
+    ck_assert_str_eq(json_string_value(json_object_get(m, "7")), "seven");
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "undefined")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "?")), 1);
+    json_decref(j);
+    ei_x_free(&x);
+}
+END_TEST
+
 Suite *probe_suite(void)
 {
     Suite *s = suite_create("probe");
@@ -238,6 +280,7 @@ Suite *probe_suite(void)
     tcase_add_test(tc, test_probe_rejects_a_reply_that_is_not_a_snapshot);
     tcase_add_test(tc, test_probe_decodes_hello_with_undefined_port);
     tcase_add_test(tc, test_probe_term_to_json_shapes);
+    tcase_add_test(tc, test_probe_term_to_json_odd_shapes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -372,6 +372,43 @@ START_TEST(test_csv_columns_come_from_the_table)
 }
 END_TEST
 
+/* The drain is measured over the last RESULTS_DRAIN_WINDOW_US of recovery only: a pile-up
+ * that shrank fast at first and then not at all for longer than the window is stuck for
+ * good, although its average over the whole recovery is fast. */
+START_TEST(test_series_recovery_drain_uses_only_the_last_window)
+{
+    static const int64_t rec[] = {5100, 3100, 1100, 1000, 1000, 1000, 1000, 1000,
+                                  1000, 1000, 1000, 1000, 1000, 1000, 1000};
+    struct series *s = make_series(rec, sizeof rec / sizeof rec[0]);
+    struct results r;
+    results_of(s, &r);
+    ck_assert(r.has_recovery);
+    ck_assert(!r.recovered);
+    ck_assert_int_eq(r.leaked, 900);
+    ck_assert_double_eq_tol(r.drain_window, (double)RESULTS_DRAIN_WINDOW_US / 1e6, 1e-9);
+    ck_assert_double_eq_tol(r.drain_rate, 0, 1e-9);
+    ck_assert(r.stuck);
+    ck_assert_double_eq_tol(r.drain_eta, 0, 1e-9);
+    series_free(s);
+}
+END_TEST
+
+/* No samples at all: every derived value is zero, and no recovery was watched. */
+START_TEST(test_series_finish_without_samples)
+{
+    struct series *s = series_new();
+    struct results r;
+    results_of(s, &r);
+    ck_assert(!r.has_recovery && !r.recovered && !r.stuck && !r.has_sync_first);
+    ck_assert_int_eq(r.baseline_processes, 0);
+    ck_assert_int_eq(r.leaked, 0);
+    ck_assert_int_eq(r.switches + r.dropped + r.kills, 0);
+    ck_assert(r.sync_time == 0 && r.sync_share == 0 && r.longest_gap == 0);
+    ck_assert(r.logger_age_max == 0 && r.drain_rate == 0 && r.drain_window == 0);
+    series_free(s);
+}
+END_TEST
+
 Suite *series_suite(void)
 {
     Suite *s = suite_create("series");
@@ -383,6 +420,8 @@ Suite *series_suite(void)
     tcase_add_test(tc, test_series_recovery_drained);
     tcase_add_test(tc, test_series_recovery_stuck_for_good_has_no_time);
     tcase_add_test(tc, test_series_recovery_draining_slowly_projects_eta);
+    tcase_add_test(tc, test_series_recovery_drain_uses_only_the_last_window);
+    tcase_add_test(tc, test_series_finish_without_samples);
     tcase_add_test(tc, test_series_load_metrics_and_no_data);
     tcase_add_test(tc, test_series_always_sync_has_no_first_switch);
     tcase_add_test(tc, test_series_gaps_and_coverage);
