@@ -17,13 +17,16 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
 CFLAGS      ?= -O2 -g
 LJ_CFLAGS    = -std=c11 -D_GNU_SOURCE -D_REENTRANT $(WARN) -I$(EI_DIR)/include $(PKG_CFLAGS) \
                -DLJ_FIXTURE_DIR='"$(FIXTURE_DIR)"' -DLJ_PROBE_DIR='"$(PROBE_DIR)"' \
-               -DLJ_VERSION='"$(VERSION)"'
+               -DLJ_VERSION='"$(VERSION)"' -DLJ_ELIXIR_LIB='"$(ELIXIR_LIB)"'
 LJ_LIBS      = -L$(EI_DIR)/lib -lei $(PKG_LIBS) -lpthread -lm
 SAN         := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 VERSION     := 0.1.0
 FIXTURE_DIR ?= $(CURDIR)/erlang_fixture/ebin
 PROBE_DIR   ?= $(CURDIR)/erlang_probe/ebin
+# Elixir 1.14 (Debian's elixir): the elixir backend's node and EUnit get these on the path.
+ELIXIR_LIB  ?= /usr/lib/elixir/lib
+ELIXIR_EBINS = $(ELIXIR_LIB)/elixir/ebin $(ELIXIR_LIB)/logger/ebin
 
 HARNESS_SRC := $(sort $(wildcard harness/*.c))
 LIB_SRC     := $(filter-out harness/main.c,$(HARNESS_SRC))
@@ -135,7 +138,7 @@ unit: build/check_logjam
 
 eunit: probe fixture $(PROBE_TBEAM) $(ERL_TBEAM)
 	$(call eunit_run,erlang_probe/ebin,build/eunit_probe)
-	$(call eunit_run,erlang_fixture/ebin erlang_probe/ebin,build/eunit)
+	$(call eunit_run,erlang_fixture/ebin erlang_probe/ebin $(ELIXIR_EBINS),build/eunit)
 
 e2e: all
 	tests/e2e/run $(E2E)

@@ -41,6 +41,7 @@ struct node {
     char alive[32];
     char reason[128];
     char user_config[SCENARIO_PATH_LEN]; /* the user's sys.config, "" = none */
+    const char *const *code_path;        /* the backend's extra -pa dirs, or NULL */
     struct hello hello;
 };
 
@@ -208,7 +209,7 @@ const char *node_exit_reason(const struct node *n)
 /* erl's command line for node n; argv points into the strings beside it. */
 struct erl_args {
     char name[64], port[16], pa[1024], config[512], user[1100];
-    char *argv[32];
+    char *argv[40];
 };
 
 static void erl_args_fill(struct erl_args *a, const struct node *n, const char *fixture_ebin)
@@ -236,6 +237,10 @@ static void erl_args_fill(struct erl_args *a, const struct node *n, const char *
     argv[k++] = a->pa;
     argv[k++] = "-pa"; /* the later -pa is searched first: a stale probe in pa cannot win */
     argv[k++] = LJ_PROBE_DIR;
+    for (const char *const *d = n->code_path; d && *d && k < 32; d++) {
+        argv[k++] = "-pa";
+        argv[k++] = (char *)*d;
+    }
     argv[k++] = "-config";
     argv[k++] = a->config;
     if (n->user_config[0]) { /* the user's own sys.config after ours: its sections win */
@@ -437,6 +442,7 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
     if (make_node_dir(n, err) < 0 || write_cookie(n, err) < 0 || write_sys_config(n, sc, err) < 0)
         goto fail;
     snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
+    n->code_path = scenario_backend(sc->backend)->code_path;
     n->dist_port = free_loopback_port();
     if (n->dist_port < 0) {
         lj_err(err, "no free loopback port: %s", strerror(errno));

@@ -795,7 +795,8 @@ static int validate(const struct loader *ld, const struct scenario *sc, char *er
 {
     char a[32], b[32];
     char why[LJ_ERR_LEN / 2];
-    const char *const *bad = scenario_backend(sc->backend)->check(sc, why, sizeof why);
+    const struct backend *be = scenario_backend(sc->backend);
+    const char *const *bad = be->check ? be->check(sc, why, sizeof why) : NULL;
     if (bad) {
         lj_err(err, "%s: %s", blame(ld, sc, bad), why);
         return -1;

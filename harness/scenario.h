@@ -28,7 +28,13 @@ enum pool_mode { POOL_SPAWN = 0, POOL_BOUNDED };
 /* [limit] axis: the scenario keys a capacity search can vary. */
 enum limit_axis { LIMIT_AXIS_RATE = 0, LIMIT_AXIS_CONNECTIONS, LIMIT_AXIS_COUNT };
 /* One row each in scenario_backend.c, in this order. */
-enum logger_backend { BACKEND_FIXTURE = 0, BACKEND_LAGER, BACKEND_OTP, BACKEND_COUNT };
+enum logger_backend {
+    BACKEND_FIXTURE = 0,
+    BACKEND_LAGER,
+    BACKEND_OTP,
+    BACKEND_ELIXIR,
+    BACKEND_COUNT
+};
 /* Syslog levels, lager's and OTP logger's names, most verbose first. */
 enum log_level {
     LEVEL_DEBUG = 0,
@@ -117,7 +123,10 @@ struct scenario {
     int64_t overload_kill_qlen;
     uint64_t overload_kill_mem_size;
     int64_t overload_kill_restart_after_ms; /* SCENARIO_UNDEFINED = infinity */
-    char sys_config[SCENARIO_PATH_LEN];     /* user's own sys.config, "" = none */
+    /* Elixir 1.14's Logger (backend = elixir), defaults as its logger.app's. */
+    int64_t sync_threshold, discard_threshold;
+    uint64_t discard_threshold_periodic_check_us;
+    char sys_config[SCENARIO_PATH_LEN]; /* user's own sys.config, "" = none */
 
     /* [gates] */
     struct gate gates[SCENARIO_MAX_GATES];

@@ -10,6 +10,10 @@
 #include "series.h"
 #include "units.h"
 
+#ifndef LJ_ELIXIR_LIB
+#define LJ_ELIXIR_LIB "/usr/lib/elixir/lib" /* Debian's elixir; the Makefile sets it */
+#endif
+
 static const char *const fixture_keys[] = {
     "level",      "async_threshold",        "async_threshold_window",
     "killer_hwm", "killer_reinstall_after", "write_cost",
@@ -39,6 +43,16 @@ static const char *const otp_keys[] = {"level",
                                        "overload_kill_restart_after",
                                        "sys_config",
                                        NULL};
+static const char *const elixir_keys[] = {"level",
+                                          "sync_threshold",
+                                          "discard_threshold",
+                                          "discard_threshold_periodic_check",
+                                          "sys_config",
+                                          NULL};
+static const char *const elixir_app_keys[] = {"sync_threshold", "discard_threshold",
+                                              "discard_threshold_periodic_check", NULL};
+static const char *const elixir_code_path[] = {LJ_ELIXIR_LIB "/elixir/ebin",
+                                               LJ_ELIXIR_LIB "/logger/ebin", NULL};
 
 /* ---- cross-key rules ---- */
 
@@ -89,6 +103,20 @@ static void lager_terms(FILE *f, const struct scenario *sc, const char *log_file
     fprintf(f, "]},\n  {crash_log, false}, {colored, false}");
 }
 
+/* Elixir's `logger' application beyond the copied keys: the level, and its `:console'
+ * backend writing the fixture's log file (fx_log_elixir registers the file's io device under
+ * this name before Logger starts) in a lager-like line, without colours. */
+static void elixir_terms(FILE *f, const struct scenario *sc, const char *log_file)
+{
+    (void)log_file;
+    fprintf(f,
+            "  {level, %s},\n"
+            "  {console, [{device, fx_log_elixir_file}, "
+            "{format, <<\"$date $time $metadata[$level] $message\\n\">>}, "
+            "{metadata, [pid]}, {colors, [{enabled, false}]}]}",
+            scenario_level_name(sc->level));
+}
+
 /* ---- diagnosis ---- */
 
 /* lager's throttle (fixture and lager): why callers block and stay blocked. */
@@ -126,6 +154,33 @@ static void explain_otp(FILE *f, const struct scenario *sc, const struct results
             (long long)sc->drop_mode_qlen, (long long)sc->flush_qlen);
 }
 
+/* Elixir 1.14: the caller's own decision in Logger.Handler.log/2 from the shared counter. */
+static void explain_elixir(FILE *f, const struct scenario *sc, const struct results *r,
+                           const char *mode)
+{
+    (void)r;
+    fprintf(f,
+            " Elixir's Logger put them there: in each caller Logger.__do_log__ -> "
+            "Logger.Handler.log/2 bumps a counter (the Logger process's queue as Logger.Config "
+            "last read it, plus the calls since) and at or above sync_threshold %lld sends with "
+            ":gen_event.sync_notify, which waits in gen_event:rpc/2 on Logger until every "
+            "handler has taken the event;",
+            (long long)sc->sync_threshold);
+    if (sc->discard_threshold <= sc->sync_threshold)
+        fprintf(f,
+                " discard_threshold %lld is not above sync_threshold, so callers drop their "
+                "message before they would wait (the blocked ones here came in before the "
+                "counter reached it).",
+                (long long)sc->discard_threshold);
+    else
+        fprintf(f,
+                " at or above discard_threshold %lld a caller drops its message instead, so "
+                "about that many callers wait at once at most (the mode was %s).",
+                (long long)sc->discard_threshold, mode ? mode : "unknown");
+    if (sc->sync_threshold == 0)
+        fprintf(f, " sync_threshold 0 makes every call synchronous.");
+}
+
 /* What killing the logger cost, in the run's own numbers: a killed logger keeps callers from
  * piling up by throwing work away, and a pass by that route should say so. */
 static void kills_throttle(FILE *f, const struct scenario *sc, const struct results *r)
@@ -144,27 +199,45 @@ static void kills_throttle(FILE *f, const struct scenario *sc, const struct resu
             d, fl, (double)sc->killer_reinstall_after_us / 1e6);
 }
 
-static void kills_otp(FILE *f, const struct scenario *sc, const struct results *r)
+/* " <who> K times (<why>): <what> (at least D events dropped<extra>)<tail>" */
+static void kills_sentence(FILE *f, const struct results *r, const char *who, const char *why,
+                           const char *what, const char *extra, const char *tail)
 {
     char k[32], d[32];
-    (void)sc;
     units_format_count((double)r->kills, k, sizeof k);
     units_format_count((double)r->dropped, d, sizeof d);
-    fprintf(f,
-            " OTP's logger handler was killed %s %s (overload protection): each kill "
-            "threw its queue away (at least %s events dropped), and nothing is logged "
-            "until overload_kill_restart_after has passed.",
-            k, r->kills == 1 ? "time" : "times", d);
+    fprintf(f, " %s %s %s (%s): %s (at least %s events dropped%s)%s", who, k,
+            r->kills == 1 ? "time" : "times", why, what, d, extra, tail);
+}
+
+static void kills_otp(FILE *f, const struct scenario *sc, const struct results *r)
+{
+    (void)sc;
+    kills_sentence(f, r, "OTP's logger handler was killed", "overload protection",
+                   "each kill threw its queue away", "",
+                   ", and nothing is logged until overload_kill_restart_after has passed.");
+}
+
+/* Elixir's Logger has no killer: its process was replaced (a crash its supervisor restarted). */
+static void kills_elixir(FILE *f, const struct scenario *sc, const struct results *r)
+{
+    (void)sc;
+    kills_sentence(f, r, "Elixir's Logger process was replaced",
+                   "it crashed and its supervisor restarted it", "its queue went with it",
+                   ", discards included", ".");
 }
 
 /* ---- the table, in enum logger_backend order ---- */
 
 static const struct backend backends[] = {
     [BACKEND_FIXTURE] = {"fixture", fixture_keys, check_throttle, NULL, NULL, NULL,
-                         explain_throttle, kills_throttle, false},
+                         explain_throttle, kills_throttle, false, NULL},
     [BACKEND_LAGER] = {"lager", lager_keys, check_throttle, "lager", lager_app_keys, lager_terms,
-                       explain_throttle, kills_throttle, true},
-    [BACKEND_OTP] = {"otp", otp_keys, check_otp, NULL, NULL, NULL, explain_otp, kills_otp, true},
+                       explain_throttle, kills_throttle, true, NULL},
+    [BACKEND_OTP] = {"otp", otp_keys, check_otp, NULL, NULL, NULL, explain_otp, kills_otp, true,
+                     NULL},
+    [BACKEND_ELIXIR] = {"elixir", elixir_keys, NULL, "logger", elixir_app_keys, elixir_terms,
+                        explain_elixir, kills_elixir, true, elixir_code_path},
 };
 _Static_assert(sizeof backends / sizeof backends[0] == BACKEND_COUNT, "one row per backend");
 

@@ -16,7 +16,7 @@ struct results;
 struct backend {
     const char *name;        /* [logger] backend = name; fx_log_<name> on the node */
     const char *const *keys; /* the [logger] keys it reads, NULL-terminated */
-    /* Its cross-key rules on sc: NULL when they hold, else the keys to blame
+    /* Its cross-key rules on sc (NULL: none): NULL when they hold, else the keys to blame
      * ("logger.sync_mode_qlen", ..., NULL) with the rule broken in why. */
     const char *const *(*check)(const struct scenario *sc, char *why, size_t len);
     /* Its own application's section of sys.config, or NULL: the name, the fixture keys
@@ -30,6 +30,9 @@ struct backend {
                          const char *mode);
     void (*explain_kills)(FILE *f, const struct scenario *sc, const struct results *r);
     bool user_config_applies; /* a user's sys.config may change its thresholds */
+    /* Directories the node needs on its code path (-pa) for this backend, NULL-terminated,
+     * or NULL: the code of a logger that is not part of OTP. */
+    const char *const *code_path;
 };
 
 /* The row of backend b (b < BACKEND_COUNT). */

@@ -19,16 +19,65 @@
 #define SYSCONFIG_TIMEOUT_MS 30000
 #define SYSCONFIG_ENV "LOGJAM_SYS_CONFIG"
 
-/* Prints one line: "ok", "line\tN\tmessage" or "file\tmessage". Only the path's env var is
- * read; the reply is written as UTF-8. */
+/* Prints "ok", "line\tN\tmessage" or "file\tmessage" as its last line, after any number of
+ * "warn\tN\tmessage" lines. Only the path's env var is read; the reply is written as UTF-8.
+ * Elixir's `logger' section (the application, not kernel's `logger' key) is checked by
+ * Elixir(Text): values Elixir 1.14's Logger refuses or takes to mean something absurd are
+ * errors at their line; discard_threshold <= sync_threshold is a warning. */
 static const char check_expr[] =
     "P = os:getenv(\"" SYSCONFIG_ENV "\"),"
+    "Walk = fun W({cons, _, {tuple, L, [{atom, _, K}, V]}, T}, A) -> W(T, [{K, L, V} | A]); "
+    "           W({cons, _, _, T}, A) -> W(T, A); "
+    "           W(_, A) -> lists:reverse(A) end, "
+    "Int = fun(V) -> is_integer(V) andalso V >= 0 end, "
+    "Rule = fun(sync_threshold, V) when is_integer(V), V < 0 -> "
+    "               \"Elixir 1.14 takes it and makes every call synchronous (the counter is never "
+    "below it)\"; "
+    "          (discard_threshold, V) when is_integer(V), V < 0 -> "
+    "               \"Elixir 1.14 takes it and drops every message in the caller\"; "
+    "          (K, V) when K =:= sync_threshold; K =:= discard_threshold -> "
+    "               case Int(V) of true -> ok; false -> "
+    "                   \"Elixir 1.14 compares its counter with it as a term (an atom is never "
+    "reached: the threshold is off)\" end; "
+    "          (discard_threshold_periodic_check, V) -> "
+    "               case Int(V) of true -> ok; false -> "
+    "                   \"Elixir's Logger does not start (erlang:send_after/3 refuses it)\" end; "
+    "          (level, V) -> "
+    "               case lists:member(V, [all, none, debug, info, notice, warning, warn, error, "
+    "critical, alert, emergency]) of "
+    "                   true -> ok; false -> \"Elixir's Logger does not start (not a logger "
+    "level)\" end; "
+    "          (_, _) -> ok end, "
+    "Elixir = fun(Text) -> "
+    "    try "
+    "        {ok, Toks, _} = erl_scan:string(Text), "
+    "        {ok, [Ast]} = erl_parse:parse_exprs(Toks), "
+    "        Es = [{K, L, erl_parse:normalise(V)} || {logger, _, S} <- Walk(Ast, []), {K, L, V} <- "
+    "Walk(S, [])], "
+    "        Bad = [{L, K, V, W} || {K, L, V} <- Es, W <- [Rule(K, V)], W =/= ok], "
+    "        Get = fun(K) -> lists:keyfind(K, 1, Es) end, "
+    "        case {Bad, Get(sync_threshold), Get(discard_threshold)} of "
+    "            {[{L, K, V, W} | _], _, _} -> "
+    "                {error, [\"line\\t\", integer_to_list(L), \"\\t\", io_lib:format(\"logger: "
+    "~ts = ~0tp: must be a non-negative integer~ts: ~ts\", [K, V, case K of level -> \" or a "
+    "level\"; discard_threshold_periodic_check -> \" (ms)\"; _ -> \"\" end, W])]}; "
+    "            {[], {_, _, S}, {_, Ld, D}} when D =< S -> "
+    "                {warn, [\"warn\\t\", integer_to_list(Ld), \"\\t\", io_lib:format(\"logger: "
+    "discard_threshold ~b is not above sync_threshold ~b: Elixir 1.14 checks discard first, so "
+    "callers drop their message before they would ever block and sync_threshold has no effect\", "
+    "[D, S])]}; "
+    "            _ -> ok "
+    "        end "
+    "    catch _:_ -> ok "
+    "    end end, "
     "App = fun(X) -> is_tuple(X) andalso tuple_size(X) =:= 2 andalso"
     "        is_atom(element(1, X)) andalso is_list(element(2, X)) end,"
     "Out = case file:consult(P) of"
     "  {ok, [L]} when is_list(L) ->"
     "    case [X || X <- L, not App(X)] of"
-    "      [] -> \"ok\";"
+    "      [] -> {ok, Bin} = file:read_file(P),"
+    "            case Elixir(unicode:characters_to_list(Bin)) of"
+    "              ok -> \"ok\"; {error, E} -> E; {warn, W} -> [W, \"\\nok\"] end;"
     "      [B | _] when is_list(B) -> [\"file\\t\", io_lib:format(\"included config files "
     "(~0tp) are not supported: inline their sections\", [B])];"
     "      [B | _] -> [\"file\\t\", io_lib:format(\"expected {Application, [...]} "
@@ -129,6 +178,15 @@ int sysconfig_check(const char *path, char *err)
         lj_err(err, "%s: erl did not check it within %d s", path, SYSCONFIG_TIMEOUT_MS / 1000);
         goto done;
     }
+    char *verdict = reply;
+    while (strncmp(verdict, "warn\t", 5) == 0 && strchr(verdict, '\n')) {
+        char *next = strchr(verdict, '\n') + 1, *msg = strchr(verdict + 5, '\t');
+        next[-1] = '\0';
+        fprintf(stderr, "logjam: warning: %s:%ld: %s\n", path, strtol(verdict + 5, NULL, 10),
+                msg ? msg + 1 : "");
+        verdict = next;
+    }
+    memmove(reply, verdict, strlen(verdict) + 1);
     reply[strcspn(reply, "\n")] = '\0';
     if (strcmp(reply, "ok") == 0) {
         rc = 0;

@@ -8,7 +8,11 @@
  * one term, a list of {Application, [...]} tuples (included config files, i.e. strings in
  * the list, are refused: inline them). Returns 0 when it is good; -1 with one line in err
  * (LJ_ERR_LEN bytes): "path:LINE: <Mod:format_error(Term)>" for a syntax error at the line
- * Erlang reports, "path: what" otherwise (unreadable, wrong shape, erl missing or hung). */
+ * Erlang reports, "path: what" otherwise (unreadable, wrong shape, erl missing or hung).
+ * Elixir's `logger' application section is checked as Elixir 1.14's Logger reads it: a
+ * threshold that is not a non-negative integer, a bad discard_threshold_periodic_check or
+ * level is "path:LINE: logger: key = value: ..." (-1); discard_threshold <= sync_threshold
+ * is only a warning, printed on stderr ("logjam: warning: path:LINE: ..."). */
 int sysconfig_check(const char *path, char *err);
 
 #endif

@@ -25,7 +25,8 @@ test_env() ->
      {burst_limit_enable, true}, {burst_limit_max_count, 500},
      {burst_limit_window_time, 1000},
      {overload_kill_enable, false}, {overload_kill_qlen, 20000},
-     {overload_kill_mem_size, 3000000}, {overload_kill_restart_after, 5000}].
+     {overload_kill_mem_size, 3000000}, {overload_kill_restart_after, 5000},
+     {sync_threshold, 20}, {discard_threshold, 500}, {discard_threshold_periodic_check, 30000}].
 
 %% test_env() with Overrides on top.
 test_env(Overrides) ->
@@ -48,6 +49,9 @@ stop_app() ->
     %% The lager backend stops lager asynchronously (see fx_log_lager:cleanup/0); stop
     %% it here, synchronously, before its file is removed.
     _ = application:stop(lager),
+    %% Elixir's Logger is stopped by its log file's owner, which then closes the file
+    %% (fx_log_elixir:cleanup/0); the next start needs the file's name free.
+    ok = wait_until(fun() -> whereis(fx_log_elixir_file) =:= undefined end),
     remove_tmp_log(Log).
 
 %% Only what tmp_log_file/0 made: /tmp/fx_eunit_<os pid>/<n>/.

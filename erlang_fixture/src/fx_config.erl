@@ -29,7 +29,8 @@
                write_cost_us, sync_mode_qlen, drop_mode_qlen, flush_qlen,
                burst_limit_enable, burst_limit_max_count, burst_limit_window_time,
                overload_kill_enable, overload_kill_qlen, overload_kill_mem_size,
-               overload_kill_restart_after]).
+               overload_kill_restart_after, sync_threshold, discard_threshold,
+               discard_threshold_periodic_check]).
 
 %%====================================================================
 %% API
@@ -99,7 +100,7 @@ check(max_connections, infinity) -> ok;
 check(max_connections, V) -> int_range(max_connections, V, 1, 1 bsl 59);
 check(pool_mode, V) -> one_of(pool_mode, V, [spawn, bounded]);
 check(pool_size, V) -> int_range(pool_size, V, 1, 1000000);
-check(logger_backend, V) -> one_of(logger_backend, V, [fixture, lager, otp]);
+check(logger_backend, V) -> one_of(logger_backend, V, [fixture, lager, otp, elixir]);
 check(log_level, V) -> one_of(log_level, V, ?LEVELS ++ [none]);
 check(async_threshold, undefined) -> ok;
 check(async_threshold, V) -> non_neg(async_threshold, V, "must be a non-negative integer or undefined");
@@ -129,6 +130,10 @@ check(burst_limit_window_time, V) -> int_range(burst_limit_window_time, V, 1, 1 
 check(overload_kill_enable, V) -> one_of(overload_kill_enable, V, [true, false]);
 check(overload_kill_qlen, V) -> int_range(overload_kill_qlen, V, 1, 1 bsl 59);
 check(overload_kill_mem_size, V) -> int_range(overload_kill_mem_size, V, 1, 1 bsl 59);
+check(sync_threshold, V) -> non_neg(sync_threshold, V, "must be a non-negative integer");
+check(discard_threshold, V) -> non_neg(discard_threshold, V, "must be a non-negative integer");
+check(discard_threshold_periodic_check, V) ->
+    non_neg(discard_threshold_periodic_check, V, "must be a non-negative integer (ms)");
 check(overload_kill_restart_after, infinity) -> ok;
 check(overload_kill_restart_after, V) ->
     non_neg(overload_kill_restart_after, V, "must be a non-negative integer (ms) or infinity").
@@ -140,8 +145,8 @@ check_present(Key, Config) ->
     end.
 
 %% lager's rules: only meaningful when a throttle is installed (threshold defined), and
-%% only for the backends that have one (OTP's logger reads none of these keys).
-resolve_window(#{logger_backend := otp} = C) ->
+%% only for the backends that have one (OTP's and Elixir's loggers read none of these keys).
+resolve_window(#{logger_backend := B} = C) when B =:= otp; B =:= elixir ->
     C;
 resolve_window(#{async_threshold := undefined} = C) ->
     C;
@@ -169,6 +174,13 @@ check_otp_levels(_) ->
 check_backend_installed(#{logger_backend := lager}) ->
     case code:lib_dir(lager) of
         {error, _} -> bad(logger_backend, lager, "lager is not installed (Debian: erlang-lager)");
+        _ -> ok
+    end;
+check_backend_installed(#{logger_backend := elixir}) ->
+    case code:which('Elixir.Logger') of
+        non_existing ->
+            bad(logger_backend, elixir,
+                "Elixir's Logger is not on the code path (Debian: elixir, 1.14)");
         _ -> ok
     end;
 check_backend_installed(_) ->

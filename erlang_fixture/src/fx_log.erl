@@ -2,7 +2,8 @@
 %%
 %% Workers call `log/3' whatever logger is configured; the backend table below maps the
 %% `logger_backend' env key to the module that implements the send path (`fixture': a
-%% lager-3.9.2-like gen_event logger; `lager': the real lager; `otp': kernel logger). The
+%% lager-3.9.2-like gen_event logger; `lager': the real lager; `otp': kernel logger;
+%% `elixir': Elixir 1.14's Logger). The
 %% backend module is read from persistent_term so the dispatch costs one lookup and no
 %% message. `stats/0' is O(1) and never calls into the logger process, which is exactly
 %% the process that is overloaded when the probe needs the numbers most.
@@ -48,10 +49,11 @@ stats() ->
     end.
 
 %% @doc The backend table: env value -> implementing module.
--spec backend_module(fixture | lager | otp) -> module().
+-spec backend_module(fixture | lager | otp | elixir) -> module().
 backend_module(fixture) -> fx_log_fixture;
 backend_module(lager) -> fx_log_lager;
-backend_module(otp) -> fx_log_otp.
+backend_module(otp) -> fx_log_otp;
+backend_module(elixir) -> fx_log_elixir.
 
 %% @doc Publish the configured backend and return the child specs that start it.
 -spec child_specs(fx_config:config()) -> [supervisor:child_spec()].

@@ -1,4 +1,5 @@
-%% @doc Tests of the `lager' (real lager 3.9.2) and `otp' (kernel logger) backends: the
+%% @doc Tests of the `lager' (real lager 3.9.2), `otp' (kernel logger) and `elixir' (Elixir
+%% 1.14's Logger) backends: the
 %% workers' log calls take each logger's own send path, and fx_log:stats/0 reports that
 %% logger's own state.
 -module(fx_backend_tests).
@@ -8,7 +9,7 @@
 backend_test_() ->
     {foreach, fun() -> ok end,
      fun(_) -> catch sys:resume(lager_event), catch sys:resume(logger_std_h_fx_otp_h),
-               stop_app() end,
+               catch sys:resume('Elixir.Logger'), stop_app() end,
      [{timeout, 30, {"lager, undefined threshold: callers block in lager's sync_notify",
                      fun lager_undefined_is_sync/0}},
       {timeout, 30, {"lager, window == threshold: flips to sync and stays",
@@ -21,7 +22,16 @@ backend_test_() ->
       {timeout, 30, {"otp, sync_mode_qlen 0: callers block in logger_olp",
                      fun otp_sync/0}},
       {timeout, 30, {"otp: primary level restored on stop", fun otp_restores_levels/0}},
-      {timeout, 30, {"otp: /work over HTTP writes through logger_std_h", fun otp_http/0}}]}.
+      {timeout, 30, {"otp: /work over HTTP writes through logger_std_h", fun otp_http/0}},
+      {timeout, 30, {"elixir, defaults: async, /work writes through Elixir's console backend",
+                     fun elixir_http/0}},
+      {timeout, 30, {"elixir, sync_threshold 0: callers block in Logger.Handler's sync_notify",
+                     fun elixir_sync/0}},
+      {timeout, 30, {"elixir, discard_threshold 5: the rest dropped in the caller, counted",
+                     fun elixir_discard/0}},
+      {timeout, 30, {"elixir: stop removes Elixir's handler", fun elixir_stop/0}},
+      {timeout, 30, {"elixir: a sys.config's logger section wins over the fixture's keys",
+                     fun elixir_sys_config_wins/0}}]}.
 
 lager_undefined_is_sync() ->
     start_app([{logger_backend, lager}, {log_level, debug}, {async_threshold, undefined}]),
@@ -150,3 +160,78 @@ otp_http() ->
                   binary:match(L, <<"request ">>) =/= nomatch],
     ?assertEqual(3, length(Lines)),
     ?assert(lists:all(fun(L) -> binary:match(L, <<"[info]">>) =/= nomatch end, Lines)).
+
+elixir_http() ->
+    start_app([{logger_backend, elixir}, {log_level, info}]),
+    ?assertMatch(#{backend := elixir, mode := async, queue_len := 0}, fx_log:stats()),
+    ?assertEqual({ok, {20, 500}}, elixir_thresholds()),
+    S = http_connect(),
+    ?assertMatch({200, _, _}, http_get(S, "/work?logs=3&level=info&bytes=80")),
+    ?assertMatch({200, _, _}, http_get(S, "/work?logs=3&level=debug")),
+    ok = gen_tcp:close(S),
+    {ok, File} = application:get_env(fixture, log_file),
+    ok = wait_until(fun() -> maps:get(written, fx_log:stats()) =:= 3 end),
+    ok = gen_event:sync_notify('Elixir.Logger', flush),   %% the console's buffered write
+    {ok, Bin} = file:read_file(File),
+    Lines = [L || L <- binary:split(Bin, <<"\n">>, [global]),
+                  binary:match(L, <<"request ">>) =/= nomatch],
+    ?assertEqual(3, length(Lines)),
+    ?assert(lists:all(fun(L) -> binary:match(L, <<"[info]">>) =/= nomatch end, Lines)),
+    ?assertMatch(#{dropped := 0}, fx_log:stats()).
+
+elixir_sync() ->
+    start_app([{logger_backend, elixir}, {log_level, debug}, {sync_threshold, 0}]),
+    ?assertMatch(#{backend := elixir, mode := sync}, fx_log:stats()),
+    ok = sys:suspend('Elixir.Logger'),
+    Self = self(),
+    Caller = spawn(fun() -> ok = fx_log:log(debug, "blocked ~p", [self()]),
+                            Self ! {done, self()} end),
+    ok = wait_until(fun() -> blocked_in_rpc(Caller) end),
+    {current_stacktrace, Stack} = erlang:process_info(Caller, current_stacktrace),
+    ?assert(lists:keymember('Elixir.Logger.Handler', 1, Stack)),
+    ?assert(lists:keymember(fx_log_elixir, 1, Stack)),
+    ?assertMatch(#{queue_len := 1}, fx_log:stats()),
+    ok = sys:resume('Elixir.Logger'),
+    receive {done, Caller} -> ok after ?WAIT_MS -> erlang:error(not_released) end.
+
+%% Ten calls while Logger is suspended: the counter reads 1..4 (sent async), then 5..10
+%% (at or above discard_threshold: dropped in the caller). Once Logger has handled the
+%% four, the counter is back to 0 and the derived count is exact.
+elixir_discard() ->
+    start_app([{logger_backend, elixir}, {log_level, debug}, {sync_threshold, 100},
+               {discard_threshold, 5}]),
+    ok = sys:suspend('Elixir.Logger'),
+    [ok = fx_log:log(debug, "flood ~b", [I]) || I <- lists:seq(1, 10)],
+    ?assertMatch(#{mode := drop, queue_len := 10}, fx_log:stats()),
+    %% The poller samples every 10 ms: it sees the switch while Logger is held.
+    ok = wait_until(fun() -> maps:get(switches, fx_log:stats()) >= 1 end),
+    ok = sys:resume('Elixir.Logger'),
+    ok = wait_until(fun() -> maps:get(written, fx_log:stats()) >= 4 end),
+    ok = wait_until(fun() -> maps:get(queue_len, fx_log:stats()) =:= 0 end),
+    ?assertMatch(#{mode := async, written := 4, dropped := 6}, fx_log:stats()).
+
+elixir_stop() ->
+    start_app([{logger_backend, elixir}, {log_level, info}]),
+    ?assertMatch({ok, _}, logger:get_handler_config('Elixir.Logger')),
+    stop_app(),
+    ?assertMatch({error, _}, logger:get_handler_config('Elixir.Logger')),
+    ?assertEqual(undefined, whereis(fx_log_elixir_file)).
+
+%% A node's sys.config sets the `logger' env before anything loads it (persistent here, as
+%% -config values survive the backend's unload/load): the backend leaves it as it is.
+elixir_sys_config_wins() ->
+    Env = [{console, [{device, fx_log_elixir_file}, {colors, [{enabled, false}]}]},
+           {sync_threshold, 0}, {discard_threshold, 7}],
+    [ok = application:set_env(logger, K, V, [{persistent, true}]) || {K, V} <- Env],
+    try
+        start_app([{logger_backend, elixir}, {log_level, debug}, {sync_threshold, 20}]),
+        ?assertEqual({ok, {0, 7}}, elixir_thresholds()),
+        ?assertMatch(#{mode := sync}, fx_log:stats())
+    after
+        [application:unset_env(logger, K, [{persistent, true}]) || {K, _} <- Env]
+    end.
+
+%% The thresholds Elixir's callers compare with (OTP's handler table).
+elixir_thresholds() ->
+    {ok, #{config := #{thresholds := T}}} = logger_config:get(logger, 'Elixir.Logger'),
+    {ok, T}.

@@ -80,6 +80,18 @@ otp_levels_must_be_ordered_test() ->
                  fx_config:validate(test_env([{logger_backend, otp}, {sync_mode_qlen, 200}]))).
 
 %% The window rule is lager's throttle: OTP's logger reads neither key.
+%% Elixir's keys: non-negative integers (ms for the check); lager's rules do not apply.
+elixir_keys_test() ->
+    ?assertEqual(sync_threshold, error_key([{sync_threshold, -1}])),
+    ?assertEqual(discard_threshold, error_key([{discard_threshold, infinity}])),
+    ?assertEqual(discard_threshold_periodic_check,
+                 error_key([{discard_threshold_periodic_check, -30000}])),
+    ?assertMatch({ok, _}, fx_config:validate(test_env([{logger_backend, elixir},
+                                                       {async_threshold, 20},
+                                                       {async_threshold_window, 30},
+                                                       {sync_threshold, 10000},
+                                                       {discard_threshold, 10000}]))).
+
 otp_ignores_the_throttle_keys_test() ->
     ?assertMatch({ok, _}, fx_config:validate(test_env([{logger_backend, otp},
                                                        {async_threshold, 20},

@@ -116,6 +116,66 @@ START_TEST(test_explain_names_the_otp_handler)
 }
 END_TEST
 
+/* Elixir 1.14: the caller's path, the Logger process, and the threshold that put it there. */
+START_TEST(test_explain_names_elixirs_path_and_threshold)
+{
+    struct scenario sc;
+    scenario_defaults(&sc);
+    sc.backend = BACKEND_ELIXIR;
+    json_t *groups = json_array();
+    json_array_append_new(groups, group(480,
+                                        "[\"gen:do_call/4\", \"gen_event:rpc/2\", "
+                                        "\"'Elixir.Logger.Handler':log/2\", "
+                                        "\"logger_backend:call_handlers/3\", "
+                                        "\"fx_log_elixir:log/3\"]",
+                                        "Elixir.Logger", 499));
+    json_t *doc = doc_of(3600, groups);
+    char *text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "synchronous log call (gen_event:sync_notify -> gen_event:rpc/2)"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "'Elixir.Logger.Handler':log/2"), "%s", text);
+    ck_assert_msg(strstr(text, "waiting on Elixir.Logger (mailbox 499)"), "%s", text);
+    ck_assert_msg(strstr(text, "at or above sync_threshold 20 sends with :gen_event.sync_notify"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "at or above discard_threshold 500 a caller drops its message"),
+                  "%s", text);
+    ck_assert_msg(!strstr(text, "async_threshold"), "lager's switch named for Elixir: %s", text);
+    free(text);
+    /* sync_threshold 0: every call; discard <= sync: the sync threshold means nothing */
+    sc.sync_threshold = 0;
+    text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "sync_threshold 0 makes every call synchronous"), "%s", text);
+    free(text);
+    sc.sync_threshold = 10000;
+    sc.discard_threshold = 10000;
+    text = explain_diagnosis(doc, &sc, NULL);
+    ck_assert_msg(strstr(text, "discard_threshold 10000 is not above sync_threshold"), "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
+/* Elixir's Logger replaced: no killer, a crash; its queue counted as dropped. */
+START_TEST(test_explain_elixir_logger_replaced)
+{
+    struct scenario sc;
+    struct results r;
+    scenario_defaults(&sc);
+    sc.backend = BACKEND_ELIXIR;
+    memset(&r, 0, sizeof r);
+    r.kills = 1;
+    r.dropped = 1200;
+    json_t *doc = doc_of(100, json_array());
+    char *text = explain_diagnosis(doc, &sc, &r);
+    ck_assert_msg(strstr(text, "Elixir's Logger process was replaced 1 time (it crashed and its "
+                               "supervisor restarted it): its queue went with it (at least 1,200 "
+                               "events dropped, discards included)."),
+                  "%s", text);
+    free(text);
+    json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_explain_busy_otp_callers_are_not_stuck)
 {
     json_t *groups = json_array();
@@ -272,6 +332,8 @@ Suite *explain_suite(void)
     tcase_add_test(tc, test_explain_names_lager_and_its_killer);
     tcase_add_test(tc, test_explain_names_the_otp_handler);
     tcase_add_test(tc, test_explain_busy_otp_callers_are_not_stuck);
+    tcase_add_test(tc, test_explain_names_elixirs_path_and_threshold);
+    tcase_add_test(tc, test_explain_elixir_logger_replaced);
     tcase_add_test(tc, test_explain_healthy_node_says_nothing_is_stuck);
     tcase_add_test(tc, test_explain_reports_unknown_patterns_by_count);
     tcase_add_test(tc, test_explain_bounded_pool_names_its_queue);

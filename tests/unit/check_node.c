@@ -6,6 +6,7 @@
 
 #include "node.h"
 #include "scenario.h"
+#include "scenario_backend.h"
 #include "suites.h"
 #include "util.h"
 
@@ -313,6 +314,45 @@ START_TEST(test_node_sys_config_lager_level_none_has_no_handler)
 }
 END_TEST
 
+/* Elixir's `logger' application: its keys under its own names, the level, the console
+ * backend on the fixture's log file; the fixture keeps its copy (fx_config checks it). */
+START_TEST(test_node_sys_config_elixir_section)
+{
+    const char *sets[] = {"logger.backend=elixir", "logger.level=debug", "logger.sync_threshold=0",
+                          "logger.discard_threshold_periodic_check=2s"};
+    config_for(sets, 4);
+    well_formed();
+    has_term("fixture", "{logger_backend, elixir}");
+    has_term("fixture", "{sync_threshold, 0}");
+    has_term("fixture", "{discard_threshold, 500}");
+    has_term("fixture", "{discard_threshold_periodic_check, 2000}");
+    has_term("logger", "{sync_threshold, 0}");
+    has_term("logger", "{discard_threshold, 500}");
+    has_term("logger", "{discard_threshold_periodic_check, 2000}");
+    has_term("logger", "{level, debug}");
+    has("{console, [{device, fx_log_elixir_file}, ");
+    has("{format, <<\"$date $time $metadata[$level] $message\\n\">>}");
+    lacks("{lager,");
+    /* the node gets Elixir's code: its ebin directories on the code path */
+    const char *const *pa = scenario_backend(BACKEND_ELIXIR)->code_path;
+    ck_assert_ptr_nonnull(pa);
+    ck_assert_ptr_nonnull(strstr(pa[0], "/elixir/ebin"));
+    ck_assert_ptr_nonnull(strstr(pa[1], "/logger/ebin"));
+    ck_assert_ptr_null(pa[2]);
+    ck_assert_ptr_null(scenario_backend(BACKEND_OTP)->code_path);
+}
+END_TEST
+
+/* Elixir's section only for backend elixir: on the others a `logger' section is not ours. */
+START_TEST(test_node_sys_config_no_logger_section_otherwise)
+{
+    const char *sets[] = {"logger.backend=otp"};
+    config_for(sets, 1);
+    lacks(" {logger, [");
+    has_term("fixture", "{sync_threshold, 20}");
+}
+END_TEST
+
 START_TEST(test_node_sys_config_otp_defaults)
 {
     const char *sets[] = {"logger.backend=otp"};
@@ -381,6 +421,8 @@ Suite *node_suite(void)
     tcase_add_test(tc, test_node_sys_config_lager_error_logger);
     tcase_add_test(tc, test_node_sys_config_lager_level_none_has_no_handler);
     tcase_add_test(tc, test_node_sys_config_otp_defaults);
+    tcase_add_test(tc, test_node_sys_config_elixir_section);
+    tcase_add_test(tc, test_node_sys_config_no_logger_section_otherwise);
     tcase_add_test(tc, test_node_sys_config_otp_overrides);
     tcase_add_test(tc, test_node_sys_config_escapes_the_path);
     tcase_add_loop_test(tc, test_node_sys_config_same_terms_as_before, 0,

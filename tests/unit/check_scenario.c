@@ -411,7 +411,7 @@ START_TEST(test_scenario_enum_values_suggest)
     load_bad("[pool]\nmode = spwan\n",
              "t.ini:2: bad value 'spwan' for [pool] mode: expected one of spawn bounded (did you "
              "mean 'spawn'?)");
-    load_bad("[logger]\nbackend = log4j\n", "expected one of fixture lager otp");
+    load_bad("[logger]\nbackend = log4j\n", "expected one of fixture lager otp elixir");
     load_bad("[logger]\nlevel = verbose\n", "expected one of debug info");
     load_bad("[logger]\nburst_limit_enable = maybe\n", "expected true or false");
 }
@@ -605,6 +605,44 @@ START_TEST(test_scenario_backend_invalid_combinations)
      * (disables sync mode), drop == flush (disables drop mode), sync 0 (always sync) */
     load_ok("[logger]\nbackend = lager\nasync_threshold = 5\nasync_threshold_window = 5\n");
     load_ok("[logger]\nbackend = otp\nsync_mode_qlen = 0\ndrop_mode_qlen = 2\nflush_qlen = 2\n");
+    /* Elixir: negative thresholds, a negative or unitless-garbage periodic check */
+    load_bad(
+        "[logger]\nbackend = elixir\nsync_threshold = -1\n",
+        "t.ini:3: bad value '-1' for [logger] sync_threshold: expected a non-negative integer");
+    load_bad(
+        "[logger]\nbackend = elixir\ndiscard_threshold = -1\n",
+        "t.ini:3: bad value '-1' for [logger] discard_threshold: expected a non-negative integer");
+    load_bad("[logger]\nbackend = elixir\ndiscard_threshold = lots\n",
+             "t.ini:3: bad value 'lots' for [logger] discard_threshold");
+    load_bad("[logger]\nbackend = elixir\ndiscard_threshold_periodic_check = -1s\n",
+             "t.ini:3: bad value '-1s' for [logger] discard_threshold_periodic_check");
+    load_bad("[logger]\nbackend = elixir\ndiscard_threshold_periodic_check = often\n",
+             "t.ini:3: bad value 'often' for [logger] discard_threshold_periodic_check");
+    const char *elixir[] = {"logger.backend=elixir", "logger.sync_threshold=-20"};
+    ck_assert_int_eq(scenario_load(&sc, NULL, elixir, 2, err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "--set logger.sync_threshold=-20: bad value '-20'"));
+    /* what Elixir 1.14 accepts: sync 0 (always sync), discard <= sync (callers drop before
+     * they would block: sync_threshold means nothing), both at 10,000, a 0 ms check */
+    load_ok("[logger]\nbackend = elixir\nsync_threshold = 0\n");
+    load_ok("[logger]\nbackend = elixir\nsync_threshold = 500\ndiscard_threshold = 20\n");
+    load_ok("[logger]\nbackend = elixir\nsync_threshold = 10000\ndiscard_threshold = 10000\n");
+    load_ok("[logger]\nbackend = elixir\ndiscard_threshold_periodic_check = 0\n");
+}
+END_TEST
+
+/* The Elixir keys under Elixir's names and defaults (logger.app of 1.14.0). */
+START_TEST(test_scenario_elixir_keys)
+{
+    load_ok("[logger]\nbackend = elixir\n");
+    ck_assert_int_eq(sc.backend, BACKEND_ELIXIR);
+    ck_assert_int_eq(sc.sync_threshold, 20);
+    ck_assert_int_eq(sc.discard_threshold, 500);
+    ck_assert_uint_eq(sc.discard_threshold_periodic_check_us, 30000000);
+    load_ok("[logger]\nbackend = elixir\nsync_threshold = 10000\ndiscard_threshold = 10000\n"
+            "discard_threshold_periodic_check = 1m\n");
+    ck_assert_int_eq(sc.sync_threshold, 10000);
+    ck_assert_int_eq(sc.discard_threshold, 10000);
+    ck_assert_uint_eq(sc.discard_threshold_periodic_check_us, 60000000);
 }
 END_TEST
 
@@ -864,6 +902,8 @@ START_TEST(test_scenario_foreach_round_trip)
                "burst_limit_window_time = 100ms\noverload_kill_enable = true\n"
                "overload_kill_qlen = 1\noverload_kill_mem_size = 1536KiB\n"
                "overload_kill_restart_after = infinity\n"
+               "sync_threshold = 0\ndiscard_threshold = 10000\n"
+               "discard_threshold_periodic_check = 250ms\n"
                "[gates]\nprocesses = max < 20000\nlatency = p(99.9) < 500ms, abort\n"
                "requests.failed = rate < 1%\nmemory.total = slope < -1MiB/s\n");
     round_trip("[run]\nduration = 1m\n[load]\nstages = 10s:1000/s, 30s:0.25/s, 20s:0/s\n");
@@ -878,7 +918,7 @@ START_TEST(test_scenario_foreach_reports_every_key_formatted)
     memset(&t, 0, sizeof t);
     scenario_defaults(&sc);
     scenario_foreach(&sc, append_kv, &t);
-    ck_assert_uint_eq(t.count, 46);
+    ck_assert_uint_eq(t.count, 49);
     ck_assert_ptr_nonnull(strstr(t.buf, "precision = 10%\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "headroom = 0x\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "max_connections = infinity\n"));
@@ -1029,6 +1069,7 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_max_connections);
     tcase_add_test(tc, test_scenario_limit_section);
     tcase_add_test(tc, test_scenario_backend_invalid_combinations);
+    tcase_add_test(tc, test_scenario_elixir_keys);
     tcase_add_test(tc, test_scenario_stages_exclude_rate_and_ramp);
     tcase_add_test(tc, test_scenario_ramp_not_longer_than_duration);
     tcase_add_test(tc, test_scenario_threads_not_more_than_connections);
