@@ -92,7 +92,7 @@ enum limit_mode limit_mode_early_stop(const struct limit_mode_stop *cfg, int64_t
         first++;
     for (size_t i = first; i < n; i++)
         if (recent[i].logger_mode != MODE_SYNC ||
-            (double)recent[i].process_count <= factor * (double)baseline)
+            (double)recent[i].process_count <= factor * (double)(baseline + recent[i].connections))
             return LIMIT_MODE_NONE;
     size_t mid = first + (n - 1 - first) / 2;
     if (!(recent[first].process_count < recent[mid].process_count &&

@@ -70,7 +70,7 @@ const char *limit_mode_name(enum limit_mode m);
 
 /* When a running trial has failed beyond doubt. Zero fields take the defaults. */
 struct limit_mode_stop {
-    double factor;       /* processes above factor x baseline; default 5 */
+    double factor;       /* processes above factor x (baseline + live connections); 5 */
     double window_s;     /* ... growing, logger sync, for this long; default 5 s */
     uint64_t memory_cap; /* node memory at or above this (bytes) is the safety cap; 0 = none */
 };
@@ -78,7 +78,8 @@ struct limit_mode_stop {
 /* Early stop over the most recent samples of a running trial, oldest first (n of them):
  * CAPPED when the last sample's memory.total reached cfg->memory_cap; PILEUP when, over the
  * last window_s seconds (the history must reach back that far), every sample has the logger
- * sync and processes above factor x baseline, and processes grew (first < middle < last);
+ * sync and processes above factor x (baseline + that sample's live connections: each
+ * connection is a process of its own, not a pile-up), and processes grew (first < middle < last);
  * NONE otherwise, and always for a baseline <= 0 (no reference to compare with). */
 enum limit_mode limit_mode_early_stop(const struct limit_mode_stop *cfg, int64_t baseline,
                                       const struct sample *recent, size_t n);

@@ -152,6 +152,23 @@ START_TEST(test_limit_mode_early_stop_on_a_sync_pile_up)
 }
 END_TEST
 
+/* Elixir's Logger at its defaults: 3,000 connections, a few hundred callers blocked, the
+ * logger sync and processes still creeping up - bounded, not a pile-up to stop early. */
+START_TEST(test_limit_mode_early_stop_counts_connections_as_load)
+{
+    struct limit_mode_stop cfg = {0};
+    struct sample s[8];
+    samples(s, 8, 3300, 40, MODE_SYNC);
+    for (size_t i = 0; i < 8; i++)
+        s[i].connections = 3000;
+    ck_assert_int_eq(limit_mode_early_stop(&cfg, 85, s, 8), LIMIT_MODE_NONE);
+    samples(s, 8, 16000, 2300, MODE_SYNC); /* the incident: far past its connections */
+    for (size_t i = 0; i < 8; i++)
+        s[i].connections = 3000;
+    ck_assert_int_eq(limit_mode_early_stop(&cfg, 85, s, 8), LIMIT_MODE_PILEUP);
+}
+END_TEST
+
 START_TEST(test_limit_mode_early_stop_needs_every_sign)
 {
     struct limit_mode_stop cfg = {.factor = 5, .window_s = 5};
@@ -193,6 +210,7 @@ Suite *limit_mode_suite(void)
     tc = tcase_create("early_stop");
     tcase_add_test(tc, test_limit_mode_early_stop_on_a_sync_pile_up);
     tcase_add_test(tc, test_limit_mode_early_stop_needs_every_sign);
+    tcase_add_test(tc, test_limit_mode_early_stop_counts_connections_as_load);
     tcase_add_test(tc, test_limit_mode_early_stop_at_the_safety_cap);
     suite_add_tcase(s, tc);
     return s;
