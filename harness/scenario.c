@@ -20,6 +20,7 @@
 
 #include "scenario_backend.h"
 #include "scenario_keys.h"
+#include "target_spec.h"
 #include "units.h"
 
 #define INCLUDE_DEPTH_MAX 4
@@ -36,10 +37,11 @@ enum {
     SEC_INCLUDE,
     SEC_SWEEP,
     SEC_LIMIT,
+    SEC_TARGET,
     NSECTIONS
 };
 static const char *const section_names[] = {"run",     "load",  "pool",  "logger", "gates",
-                                            "include", "sweep", "limit", NULL};
+                                            "include", "sweep", "limit", "target", NULL};
 
 /* State of one scenario_load: where each key was last set, for cross-key errors. */
 struct loader {
@@ -791,6 +793,29 @@ static const char *blame(const struct loader *ld, const struct scenario *sc,
 
 #define BLAME(...) blame(ld, sc, (const char *const[]){__VA_ARGS__, NULL})
 
+/* [target]: its keys checked together; a key that configures only logjam's own node is
+ * refused when set with a target (the defaults are not: they go unused). */
+static int validate_target(const struct loader *ld, const struct scenario *sc, char *err)
+{
+    char why[LJ_ERR_LEN / 2];
+    const char *bad = target_spec_check(sc, why, sizeof why);
+    if (bad) {
+        lj_err(err, "%s: %s", BLAME(bad), why);
+        return -1;
+    }
+    for (size_t i = 0; ld && target_spec_set(sc) && i < scenario_nkeys; i++) {
+        const struct key *k = &scenario_keys[i];
+        if (ld->key_seq[i] && target_spec_node_only(k->section, k->name)) {
+            lj_err(err,
+                   "%s: [%s] %s configures the node logjam starts; with [target] it starts "
+                   "none: remove the key",
+                   ld->key_where[i], k->section, k->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int validate(const struct loader *ld, const struct scenario *sc, char *err)
 {
     char a[32], b[32];
@@ -835,7 +860,7 @@ static int validate(const struct loader *ld, const struct scenario *sc, char *er
                BLAME("limit.headroom", "load.rate"));
         return -1;
     }
-    return 0;
+    return validate_target(ld, sc, err);
 }
 
 /* ---- public API ---- */

@@ -19,7 +19,8 @@
 #define SCENARIO_MAX_STAGES 32
 #define SCENARIO_MAX_OVERRIDES 64
 #define SCENARIO_MAX_GATES 64
-#define SCENARIO_MAX_LINE 4096 /* longer lines are an error, never truncated silently */
+#define SCENARIO_TARGET_LEN 256 /* [target] node */
+#define SCENARIO_MAX_LINE 4096  /* longer lines are an error, never truncated silently */
 
 /* An integer setting that may also be the atom `undefined` (lager's async_threshold). */
 #define SCENARIO_UNDEFINED (-1)
@@ -127,6 +128,14 @@ struct scenario {
     int64_t sync_threshold, discard_threshold;
     uint64_t discard_threshold_periodic_check_us;
     char sys_config[SCENARIO_PATH_LEN]; /* user's own sys.config, "" = none */
+
+    /* [target] (a node logjam did not start; node "" = the fixture, which logjam starts) */
+    char target_node[SCENARIO_TARGET_LEN];      /* alive@127.0.0.1 or alive@localhost */
+    char target_cookie_file[SCENARIO_PATH_LEN]; /* 0600 or stricter; read, never shown */
+    char target_url[SCENARIO_REQUEST_LEN];      /* http://127.x.x.x:PORT/path?query */
+    unsigned target_port;                       /* distribution port; 0 = the local epmd */
+    unsigned target_diagnose_max;               /* automatic diagnoses up to this many processes */
+    bool target_diagnose_force;                 /* ... and above it too */
 
     /* [gates] */
     struct gate gates[SCENARIO_MAX_GATES];

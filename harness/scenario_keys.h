@@ -29,6 +29,7 @@ enum key_type {
     K_MS_INF,    /* int64_t ms, or SCENARIO_UNDEFINED for `infinity`; Erlang: same */
     K_PERCENT,   /* double fraction, written "10%", > 0; not sent */
     K_FACTOR,    /* double >= 0, written "2x" (or "2"); not sent */
+    K_TEXT,      /* char[max]: printable ASCII, no blanks, may be empty; not sent */
 };
 
 /* One scenario key: the parser, --set, `logjam keys`, the JSON settings block and the
@@ -46,7 +47,7 @@ struct key {
     uint64_t erl_unit;                /* base units per Erlang unit (1000: us -> ms); 0 = 1 */
 };
 
-#define SCENARIO_NKEYS_MAX 64 /* room in per-key arrays; scenario_keys.c checks */
+#define SCENARIO_NKEYS_MAX 96 /* room in per-key arrays; scenario_keys.c checks */
 
 extern const struct key scenario_keys[];
 extern const size_t scenario_nkeys;

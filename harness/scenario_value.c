@@ -112,6 +112,10 @@ static void expectation(const struct key *k, char *buf, size_t len)
     case K_FACTOR:
         snprintf(buf, len, "a factor like 2x");
         break;
+    case K_TEXT:
+        snprintf(buf, len, "printable text without blanks, at most %llu bytes",
+                 (unsigned long long)k->max - 1);
+        break;
     }
 }
 
@@ -396,13 +400,26 @@ static enum verdict set_factor(struct slot *s)
     return V_OK;
 }
 
+/* Printable ASCII without blanks, shorter than the field (k->max bytes); may be empty. */
+static enum verdict set_text(struct slot *s)
+{
+    size_t n = strlen(s->val);
+    if (n >= s->k->max)
+        return V_BAD;
+    for (size_t i = 0; i < n; i++)
+        if (s->val[i] <= ' ' || s->val[i] > '~')
+            return V_BAD;
+    memcpy(s->p, s->val, n + 1);
+    return V_OK;
+}
+
 static enum verdict (*const setters[])(struct slot *) = {
     [K_DURATION] = set_duration, [K_SIZE] = set_size,       [K_RATE] = set_rate,
     [K_UINT] = set_uint,         [K_INT] = set_int,         [K_INT_UNDEF] = set_int,
     [K_INT_INF] = set_int,       [K_BOOL] = set_bool,       [K_ENUM] = set_enum,
     [K_STAGES] = set_stages,     [K_REQUEST] = set_request, [K_PATH] = set_path,
     [K_TRIGGER] = set_trigger,   [K_MS_INF] = set_ms_inf,   [K_PERCENT] = set_percent,
-    [K_FACTOR] = set_factor,
+    [K_FACTOR] = set_factor,     [K_TEXT] = set_text,
 };
 
 int scenario_set_value(struct scenario *sc, const struct key *k, const char *value, const char *dir,
@@ -418,7 +435,7 @@ int scenario_set_value(struct scenario *sc, const struct key *k, const char *val
     snprintf(v, sizeof v, "%s", value);
     *s = (struct slot){sc, k, (char *)sc + k->off, scenario_trim(v), dir, ""};
     expectation(k, exp, sizeof exp);
-    if (!*s->val && k->type != K_STAGES && k->type != K_PATH)
+    if (!*s->val && k->type != K_STAGES && k->type != K_PATH && k->type != K_TEXT)
         lj_err(msg, "empty value for [%s] %s: expected %s", k->section, k->name, exp);
     else if ((rc = -(int)setters[k->type](s)) == -V_BAD)
         lj_err(msg, "bad value '%.80s' for [%s] %s: expected %s", s->val, k->section, k->name, exp);
@@ -481,6 +498,7 @@ void scenario_format_value(const struct scenario *sc, const struct key *k, char 
     case K_REQUEST:
     case K_PATH:
     case K_TRIGGER:
+    case K_TEXT:
         snprintf(buf, len, "%s", p);
         break;
     case K_MS_INF: {

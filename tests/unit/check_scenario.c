@@ -918,7 +918,7 @@ START_TEST(test_scenario_foreach_reports_every_key_formatted)
     memset(&t, 0, sizeof t);
     scenario_defaults(&sc);
     scenario_foreach(&sc, append_kv, &t);
-    ck_assert_uint_eq(t.count, 49);
+    ck_assert_uint_eq(t.count, 55);
     ck_assert_ptr_nonnull(strstr(t.buf, "precision = 10%\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "headroom = 0x\n"));
     ck_assert_ptr_nonnull(strstr(t.buf, "max_connections = infinity\n"));

@@ -27,6 +27,7 @@
     X(limit_report)                                                                                \
     X(sweep_table)                                                                                 \
     X(slots)                                                                                       \
+    X(target_spec)                                                                                 \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
