@@ -14,6 +14,7 @@
 #include "scenario.h"
 #include "signals.h"
 #include "sysconfig.h"
+#include "target_spec.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -254,6 +255,13 @@ int cmd_run(const char *cmd, int argc, char **argv)
     if (strcmp(cmd, "check") == 0) {
         printf("%s: ok (%u gates)\n", sc.path[0] ? sc.path : "(defaults)", sc.ngates);
         return 0;
+    }
+    if (target_spec_set(&sc) && (strcmp(cmd, "serve") == 0 || !sc.target_url[0])) {
+        fprintf(stderr, "logjam: [target] %s: %s\n", sc.target_node,
+                strcmp(cmd, "serve") == 0 ? "serve starts the fixture; a target is already running"
+                                          : "a run needs [target] url for its load (to watch "
+                                            "without one: logjam attach)");
+        return LJ_EXIT_INVALID;
     }
     if (strcmp(cmd, "serve") == 0)
         return serve(&sc, &o);

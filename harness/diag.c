@@ -9,10 +9,12 @@
 #include "gate.h"
 #include "probe.h"
 #include "series.h"
+#include "target_spec.h"
 #include "util.h"
 
 #define DIAG_TOP_N 10
-#define DIAG_BUDGET_MS 10000 /* the probe's own scan budget; ~4 us a process */
+#define DIAG_BUDGET_MS 10000       /* the probe's own scan budget; ~4 us a process */
+#define DIAG_TARGET_BUDGET_MS 2000 /* on a node not ours: at most this long at high priority */
 #define DIAG_TIMEOUT_MS 30000
 #define DIAG_MAX 3
 #define DIAG_KEEPALIVE_US 10000000
@@ -28,6 +30,9 @@ struct diag {
     int taken;
     bool trigger_armed;
     struct gate trigger; /* diagnose_at = METRIC OP VALUE, parsed as a gate on max */
+    bool target;         /* a node logjam did not start: budgeted, and bounded in size */
+    int64_t last_processes;
+    bool skip_said;
 };
 
 struct diag *diag_new(const struct scenario *sc, bool quiet)
@@ -38,6 +43,7 @@ struct diag *diag_new(const struct scenario *sc, bool quiet)
         return NULL;
     d->sc = sc;
     d->quiet = quiet;
+    d->target = target_spec_set(sc);
     const char *at = sc->diagnose_at;
     if (!*at || strcmp(at, "peak") == 0 || strcmp(at, "never") == 0)
         return d;
@@ -54,10 +60,28 @@ void diag_connect(struct diag *d, struct node *node)
     d->last_used = now_us();
 }
 
+/* On a target, a scan of every process is automatic only up to [target]
+ * diagnose_max_processes (or with diagnose_force); SIGUSR1 asks for it anyway. */
+static bool too_large(struct diag *d, const char *why)
+{
+    const struct scenario *sc = d->sc;
+    if (!d->target || sc->target_diagnose_force || strcmp(why, "SIGUSR1") == 0 ||
+        d->last_processes <= (int64_t)sc->target_diagnose_max)
+        return false;
+    if (!d->skip_said)
+        fprintf(stderr,
+                "\r\033[Klogjam: diagnosis (%s) not taken: %lld processes, over [target] "
+                "diagnose_max_processes = %u (send SIGUSR1 for one, or set "
+                "target.diagnose_force = true)\n",
+                why, (long long)d->last_processes, sc->target_diagnose_max);
+    d->skip_said = true;
+    return true;
+}
+
 void diag_take(struct diag *d, const char *why, uint64_t at_us)
 {
     char err[LJ_ERR_LEN];
-    if (d->taken >= DIAG_MAX)
+    if (d->taken >= DIAG_MAX || too_large(d, why))
         return;
     d->taken++;
     json_t *doc = NULL;
@@ -67,7 +91,8 @@ void diag_take(struct diag *d, const char *why, uint64_t at_us)
         if (!d->quiet)
             fprintf(stderr, "\r\033[Klogjam: diagnosing (%s)...\n", why);
         enum probe_status st =
-            probe_diagnose(d->probe, DIAG_TOP_N, DIAG_BUDGET_MS, &doc, DIAG_TIMEOUT_MS, err);
+            probe_diagnose(d->probe, DIAG_TOP_N, d->target ? DIAG_TARGET_BUDGET_MS : DIAG_BUDGET_MS,
+                           &doc, DIAG_TIMEOUT_MS, err);
         d->last_used = now_us();
         if (st != PROBE_OK) {
             json_decref(doc);
@@ -98,6 +123,8 @@ void diag_take(struct diag *d, const char *why, uint64_t at_us)
 
 void diag_trigger(struct diag *d, const struct sample *last, uint64_t at_us)
 {
+    if (last)
+        d->last_processes = last->process_count;
     if (!last || !d->trigger_armed ||
         !gate_holds(&d->trigger, series_metric(last, d->trigger.metric)))
         return;

@@ -23,11 +23,13 @@ void diag_connect(struct diag *d, struct node *node);
 
 /* Take a diagnosis now (why: "peak", "SIGUSR1", "safety cap", the diagnose_at text; at_us:
  * since the run started) unless the most have been taken; it replaces the one kept. A
- * failure is one line on stderr. */
+ * failure is one line on stderr. On a [target] the scan has a 2 s budget, and above
+ * diagnose_max_processes (the last sample's count) only SIGUSR1 or diagnose_force takes it
+ * (a line on stderr says so, once). */
 void diag_take(struct diag *d, const char *why, uint64_t at_us);
 
-/* diagnose_at = METRIC OP VALUE: take the diagnosis the first time last (NULL: no sample yet)
- * meets it. */
+/* Note last (NULL: no sample yet) and, for diagnose_at = METRIC OP VALUE, take the diagnosis
+ * the first time it meets it. Call it every tick. */
 void diag_trigger(struct diag *d, const struct sample *last, uint64_t at_us);
 
 /* How long after the load's start "peak" (diagnose_at = peak, the default) is taken: near the

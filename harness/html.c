@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_target.h"
 #include "hist.h"
 #include "sample.h"
 #include "units.h"
@@ -264,6 +265,27 @@ static struct chart_spec run_spec(const struct run_axes *ax, const char *id, con
 }
 
 /* The title, the verdict badge, the line under it and the harness error, if any. */
+/* A node logjam did not start: its name, its logger, and the settings read from it. */
+static void html_target(FILE *f, const struct report *rep)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    fputs(" &middot; target ", f);
+    esc(f, json_string_value(json_object_get(rep->target, "node")));
+    fputs(" &middot; logger ", f);
+    esc(f, rep->hello ? rep->hello->logger_backend : "?");
+    fputs("</p>\n<p class=\"sub\" id=\"logger-settings\">logger settings, as read from the node: ",
+          f);
+    if (m) {
+        explain_target_logger(m, json_object_get(rep->target, "logger"));
+        fclose(m);
+        esc(f, text);
+    }
+    free(text);
+    fputs("</p>\n", f);
+}
+
 static void run_header(FILE *f, const struct report *rep)
 {
     fputs("<h1>logjam &middot; ", f);
@@ -278,11 +300,15 @@ static void run_header(FILE *f, const struct report *rep)
         fputs(" &middot; OTP ", f);
         esc(f, rep->hello->otp_release);
     }
-    fputs(" &middot; logger ", f);
-    esc(f, scenario_backend_name(rep->sc->backend));
-    fputs(" &middot; pool ", f);
-    esc(f, scenario_pool_name(rep->sc->pool_mode));
-    fputs("</p>\n", f);
+    if (rep->target) {
+        html_target(f, rep);
+    } else {
+        fputs(" &middot; logger ", f);
+        esc(f, scenario_backend_name(rep->sc->backend));
+        fputs(" &middot; pool ", f);
+        esc(f, scenario_pool_name(rep->sc->pool_mode));
+        fputs("</p>\n", f);
+    }
     if (rep->error && rep->error[0]) {
         fputs("<p class=\"err\">", f);
         esc(f, rep->error);

@@ -20,6 +20,7 @@
 
 #include "scenario_backend.h"
 #include "scenario_keys.h"
+#include "target.h"
 #include "util.h"
 
 #ifndef LJ_PROBE_DIR
@@ -43,6 +44,7 @@ struct node {
     char user_config[SCENARIO_PATH_LEN]; /* the user's sys.config, "" = none */
     const char *const *code_path;        /* the backend's extra -pa dirs, or NULL */
     struct hello hello;
+    struct target *target; /* a node logjam did not start: everything goes through it */
 };
 
 static int free_loopback_port(void)
@@ -192,6 +194,13 @@ bool node_alive(struct node *n)
 {
     if (!n || n->exited)
         return false;
+    if (n->target) {
+        if (target_alive(n->target))
+            return true;
+        n->exited = true;
+        snprintf(n->reason, sizeof n->reason, "disconnected (gone, or it closed the connection)");
+        return false;
+    }
     pid_t r = waitpid(n->pid, &n->status, WNOHANG);
     if (r == n->pid || (r < 0 && errno == ECHILD)) {
         n->exited = true;
@@ -430,7 +439,8 @@ static int wait_ready(struct node *n, uint64_t timeout_us, char *err)
     return 0;
 }
 
-struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err)
+/* A node with nothing started yet (no process, no pipes), or NULL with err. */
+static struct node *node_new(char *err)
 {
     struct node *n = calloc(1, sizeof *n);
     if (!n) {
@@ -439,6 +449,14 @@ struct node *node_start(const struct scenario *sc, const char *fixture_ebin, cha
     }
     n->pid = n->janitor = -1;
     n->stdin_fd = n->janitor_fd = -1;
+    return n;
+}
+
+struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err)
+{
+    struct node *n = node_new(err);
+    if (!n)
+        return NULL;
     if (make_node_dir(n, err) < 0 || write_cookie(n, err) < 0 || write_sys_config(n, sc, err) < 0)
         goto fail;
     snprintf(n->user_config, sizeof n->user_config, "%s", sc->sys_config);
@@ -456,11 +474,37 @@ fail:
     return NULL;
 }
 
+struct node *node_attach(const struct scenario *sc, char *err)
+{
+    struct node *n = node_new(err);
+    if (!n)
+        return NULL;
+    n->target = target_open(sc, LJ_PROBE_DIR, err);
+    if (!n->target) {
+        free(n);
+        return NULL;
+    }
+    n->hello = *target_hello(n->target);
+    return n;
+}
+
+bool node_is_ours(const struct node *n)
+{
+    return n && !n->target;
+}
+
+const json_t *node_target_doc(const struct node *n)
+{
+    return n && n->target ? target_doc(n->target) : NULL;
+}
+
 struct probe *node_probe(struct node *n, const char *role, char *err)
 {
     char alive[64];
+    if (n->target)
+        return target_probe(n->target, role, err);
     snprintf(alive, sizeof alive, "%s_%s", n->alive, role);
-    return probe_connect(alive, n->cookie, n->dist_port, 2000, err);
+    return probe_connect(alive, n->cookie, "127.0.0.1", NULL, n->dist_port, 2000, err);
 }
 
 const struct hello *node_hello(const struct node *n)
@@ -470,12 +514,12 @@ const struct hello *node_hello(const struct node *n)
 
 pid_t node_pid(const struct node *n)
 {
-    return n->pid;
+    return n->target ? 0 : n->pid;
 }
 
 void node_kill(struct node *n)
 {
-    if (n && n->pid > 0)
+    if (n && !n->target && n->pid > 0) /* never a node logjam did not start */
         kill(-n->pid, SIGKILL);
 }
 
@@ -483,6 +527,11 @@ void node_stop(struct node *n, unsigned grace_ms)
 {
     if (!n)
         return;
+    if (n->target) { /* not ours: only what logjam loaded goes, the node stays */
+        target_close(n->target);
+        free(n);
+        return;
+    }
     if (n->pid > 0) {
         if (node_alive(n) && grace_ms > 0) {
             /* init:stop() through the probe; closing stdin (the watchdog) backs it up. */

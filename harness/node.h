@@ -18,6 +18,18 @@ struct node;
  * last error line included); nothing is left running and the temp dir is gone. */
 struct node *node_start(const struct scenario *sc, const char *fixture_ebin, char *err);
 
+/* Attach to the node sc's [target] names (target.h: cookie, connection, the probe loaded).
+ * The returned node is not ours: node_kill does nothing, node_stop removes what logjam loaded
+ * and leaves the node running, node_alive says whether it is still connected. Returns NULL
+ * with one line in err; nothing is left loaded then. */
+struct node *node_attach(const struct scenario *sc, char *err);
+
+/* Whether logjam started n (false for node_attach's). */
+bool node_is_ours(const struct node *n);
+
+/* node_attach's target as the report shows it (target_doc), NULL for logjam's own node. */
+const json_t *node_target_doc(const struct node *n);
+
 /* The node's sys.config text for sc (an Erlang term list ending in ".\n"): the `fixture'
  * section (listen address, log file, and every scenario key whose row in scenario_keys.c
  * names an env key, as that row's term), the backend's own section when its row in
@@ -31,6 +43,7 @@ char *node_sys_config(const struct scenario *sc, const char *dir);
 struct probe *node_probe(struct node *n, const char *role, char *err);
 
 const struct hello *node_hello(const struct node *n);
+/* The node's process group leader; 0 for a node logjam did not start. */
 pid_t node_pid(const struct node *n);
 
 /* True while the OS process lives (waitpid WNOHANG); reaps it when it has exited and keeps
@@ -39,7 +52,7 @@ bool node_alive(struct node *n);
 /* "exited with status 1" / "killed by signal 9": why the node is gone; "" while alive. */
 const char *node_exit_reason(const struct node *n);
 
-/* Kill the node at once (SIGKILL to its process group). */
+/* Kill the node at once (SIGKILL to its process group); nothing for a node not ours. */
 void node_kill(struct node *n);
 
 /* Stop gracefully (init:stop via the probe, closing its stdin), SIGKILL after grace_ms,

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,28 @@ static void probe_ei_init(void)
     ei_init_rc = ei_init();
 }
 
-struct probe *probe_connect(const char *alive, const char *cookie, int port, unsigned timeout_ms,
-                            char *err)
+/* The C node's own identity: "<alive>@<host>", its address 127.0.0.1 (loopback only). */
+static int probe_init_node(struct probe *p, const char *alive, const char *host, const char *cookie,
+                           char *err)
 {
-    struct probe *p = NULL;
     char nodename[MAXNODELEN];
     struct in_addr addr;
+    snprintf(nodename, sizeof nodename, "%s@%s", alive, host);
+    inet_pton(AF_INET, "127.0.0.1", &addr);
+    /* creation: any value >= 4 is used as is; time-derived so reconnects differ. */
+    unsigned creation = (unsigned)(now_us() & 0xffffff) | 4u;
+    if (ei_connect_xinit(&p->ec, host, alive, nodename, (Erl_IpAddr)&addr, cookie, creation) < 0) {
+        lj_err(err, "ei_connect_xinit failed (erl_errno %d)", erl_errno);
+        return -1;
+    }
+    return 0;
+}
+
+struct probe *probe_connect(const char *alive, const char *cookie, const char *host,
+                            const char *node, int port, unsigned timeout_ms, char *err)
+{
+    struct probe *p = NULL;
+    char target[MAXNODELEN + 64];
 
     pthread_once(&ei_once, probe_ei_init);
     if (ei_init_rc != 0) {
@@ -53,18 +70,17 @@ struct probe *probe_connect(const char *alive, const char *cookie, int port, uns
         return NULL;
     }
     p->fd = -1;
-    snprintf(nodename, sizeof nodename, "%s@127.0.0.1", alive);
-    inet_pton(AF_INET, "127.0.0.1", &addr);
-    /* creation: any value >= 4 is used as is; time-derived so reconnects differ. */
-    unsigned creation = (unsigned)(now_us() & 0xffffff) | 4u;
-    if (ei_connect_xinit(&p->ec, "127.0.0.1", alive, nodename, (Erl_IpAddr)&addr, cookie,
-                         creation) < 0) {
-        lj_err(err, "ei_connect_xinit failed (erl_errno %d)", erl_errno);
+    if (probe_init_node(p, alive, host, cookie, err) < 0)
         goto fail;
-    }
     /* libei waits with select(): an fd at or above FD_SETSIZE would overflow its fd_set.
      * Open probe connections before the load generator takes the low fds. */
-    p->fd = ei_connect_host_port_tmo(&p->ec, "127.0.0.1", port, timeout_ms);
+    if (port > 0) {
+        snprintf(target, sizeof target, "%s at %s:%d", node ? node : "the node", host, port);
+        p->fd = ei_connect_host_port_tmo(&p->ec, (char *)host, port, timeout_ms);
+    } else { /* through the epmd on the node's host */
+        snprintf(target, sizeof target, "%s (port from the epmd on %s)", node, host);
+        p->fd = ei_connect_tmo(&p->ec, (char *)node, timeout_ms);
+    }
     if (p->fd >= FD_SETSIZE) {
         lj_err(err, "probe connection got fd %d >= FD_SETSIZE (%d), which libei cannot wait on",
                p->fd, FD_SETSIZE);
@@ -74,7 +90,7 @@ struct probe *probe_connect(const char *alive, const char *cookie, int port, uns
     }
     if (p->fd < 0) {
         int e = erl_errno;
-        lj_err(err, "cannot connect to the node at 127.0.0.1:%d: %s", port,
+        lj_err(err, "cannot connect to %s: %s", target,
                e == EIO ? "refused or wrong cookie" : strerror(e));
         goto fail;
     }
@@ -82,6 +98,32 @@ struct probe *probe_connect(const char *alive, const char *cookie, int port, uns
 fail:
     free(p);
     return NULL;
+}
+
+enum probe_status probe_poll(struct probe *p, char *err)
+{
+    ei_x_buff x;
+    enum probe_status st = PROBE_OK;
+    if (p->pending) /* its reply is the next call's to read */
+        return PROBE_OK;
+    ei_x_new(&x);
+    for (;;) {
+        struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+        if (poll(&pfd, 1, 0) <= 0)
+            break; /* nothing waiting (or EINTR: look again next time) */
+        erlang_msg msg;
+        x.index = 0;
+        int rc = ei_xreceive_msg_tmo(p->fd, &msg, &x, 100);
+        if (rc == ERL_TICK || rc == ERL_MSG)
+            continue; /* ticks are answered by ei; no message is expected here */
+        if (rc == ERL_ERROR && erl_errno == ETIMEDOUT)
+            break;
+        lj_err(err, "connection to the node lost (%s)", strerror(erl_errno ? erl_errno : EIO));
+        st = PROBE_ERROR;
+        break;
+    }
+    ei_x_free(&x);
+    return st;
 }
 
 void probe_close(struct probe *p)
@@ -147,10 +189,9 @@ static enum probe_status probe_wait(struct probe *p, ei_x_buff *x, int *index, u
     }
 }
 
-/* Send M:F(Args) unless a call is already in flight, then wait for a reply. */
-static enum probe_status probe_rpc(struct probe *p, const char *mod, const char *fun,
-                                   const char *args, int argslen, ei_x_buff *x, int *index,
-                                   unsigned timeout_ms, char *err)
+enum probe_status probe_call_term(struct probe *p, const char *mod, const char *fun,
+                                  const char *args, int argslen, ei_x_buff *x, int *index,
+                                  unsigned timeout_ms, char *err)
 {
     uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
     if (p->pending && strcmp(p->pending_fun, fun) != 0) {
@@ -448,8 +489,8 @@ enum probe_status probe_hello(struct probe *p, struct hello *out, unsigned timeo
     ei_x_new(&x);
     ei_x_new(&args);
     ei_x_encode_empty_list(&args);
-    enum probe_status st =
-        probe_rpc(p, "logjam_probe", "hello", args.buff, args.index, &x, &index, timeout_ms, err);
+    enum probe_status st = probe_call_term(p, "logjam_probe", "hello", args.buff, args.index, &x,
+                                           &index, timeout_ms, err);
     if (st == PROBE_OK && probe_decode_hello(x.buff, &index, out) < 0) {
         status_fun_decode_error("hello", err);
         st = PROBE_BADRPC;
@@ -472,7 +513,7 @@ enum probe_status probe_call(struct probe *p, const char *mod, const char *fun, 
         args = nil.buff;
         argslen = nil.index;
     }
-    enum probe_status st = probe_rpc(p, mod, fun, args, argslen, &x, &index, timeout_ms, err);
+    enum probe_status st = probe_call_term(p, mod, fun, args, argslen, &x, &index, timeout_ms, err);
     if (st == PROBE_OK) {
         *out = probe_term_to_json(x.buff, &index);
         if (!*out) {
@@ -515,8 +556,8 @@ enum probe_status probe_sampler_start(struct probe *p, unsigned interval_ms, int
     ei_x_encode_pid(&args, ei_self(&p->ec));
     ei_x_encode_ulong(&args, interval_ms);
     ei_x_encode_empty_list(&args);
-    enum probe_status st =
-        probe_rpc(p, "logjam_sampler", "start", args.buff, args.index, &x, &index, timeout_ms, err);
+    enum probe_status st = probe_call_term(p, "logjam_sampler", "start", args.buff, args.index, &x,
+                                           &index, timeout_ms, err);
     if (st == PROBE_OK) { /* {ok, Pid, T0Ms} */
         if (ei_decode_tuple_header(x.buff, &index, &arity) < 0 || arity != 3 ||
             ei_decode_atom(x.buff, &index, atom) < 0 || strcmp(atom, "ok") != 0 ||
@@ -546,8 +587,8 @@ enum probe_status probe_sampler_stop(struct probe *p, unsigned timeout_ms, char 
     ei_x_encode_pid(&args, &p->sampler);
     ei_x_encode_empty_list(&args);
     /* The samples still on their way are read and dropped while waiting for the reply. */
-    enum probe_status st =
-        probe_rpc(p, "logjam_sampler", "stop", args.buff, args.index, &x, &index, timeout_ms, err);
+    enum probe_status st = probe_call_term(p, "logjam_sampler", "stop", args.buff, args.index, &x,
+                                           &index, timeout_ms, err);
     if (st == PROBE_OK)
         p->has_sampler = false;
     ei_x_free(&x);

@@ -10,6 +10,7 @@
 #ifndef LJ_PROBE_H
 #define LJ_PROBE_H
 
+#include <ei.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,10 +35,24 @@ struct hello {
 
 struct probe;
 
-/* Connect as a hidden C node named "<alive>@127.0.0.1" to the node listening on
- * 127.0.0.1:port, with the cookie. Returns NULL with err (EIO on a wrong cookie). */
-struct probe *probe_connect(const char *alive, const char *cookie, int port, unsigned timeout_ms,
-                            char *err);
+/* Connect as a hidden C node named "<alive>@<host>" (address 127.0.0.1) with the cookie to
+ * node (name@host; NULL: unnamed) listening on host:port, or, port 0, to node at the port
+ * the epmd on host gives. host is a loopback host (127.0.0.1 or localhost). Returns NULL with
+ * one line in err ("cannot connect to app@127.0.0.1 at 127.0.0.1:9100: refused or wrong
+ * cookie"). */
+struct probe *probe_connect(const char *alive, const char *cookie, const char *host,
+                            const char *node, int port, unsigned timeout_ms, char *err);
+
+/* Without waiting: answer the ticks that came and notice a closed connection. PROBE_OK, or
+ * PROBE_ERROR (err says why) once the node is gone. Skips its work while a call is in
+ * flight. */
+enum probe_status probe_poll(struct probe *p, char *err);
+
+/* M:F(Args) (args an encoded list, no version byte); on PROBE_OK x (the caller's, from
+ * ei_x_new) holds the reply and *index points at the reply term, to decode with ei. */
+enum probe_status probe_call_term(struct probe *p, const char *mod, const char *fun,
+                                  const char *args, int argslen, ei_x_buff *x, int *index,
+                                  unsigned timeout_ms, char *err);
 void probe_close(struct probe *p);
 
 /* logjam_probe:hello(). */

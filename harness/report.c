@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "explain_target.h"
 #include "metric.h"
 #include "units.h"
 #include "util.h"
@@ -241,11 +242,23 @@ static void text_logger(FILE *f, const struct results *r)
     fputc('\n', f);
 }
 
+/* A node logjam did not start: its name and the logger settings read from it. */
+static void text_target(FILE *f, const struct report *rep)
+{
+    fprintf(f, " %s (attached; OTP %s, logger %s)\n    logger settings: ",
+            json_string_value(json_object_get(rep->target, "node")),
+            rep->hello ? rep->hello->otp_release : "?",
+            rep->hello ? rep->hello->logger_backend : "?");
+    explain_target_logger(f, json_object_get(rep->target, "logger"));
+}
+
 /* The node section: a line per shown gauge, the logger line, the sparklines. */
 static void text_node(FILE *f, const struct report *rep)
 {
     fprintf(f, "\n  node");
-    if (rep->hello)
+    if (rep->target) /* not ours: its own logger, as read from it */
+        text_target(f, rep);
+    else if (rep->hello)
         fprintf(f, "  (OTP %s, logger %s, pool %s)", rep->hello->otp_release,
                 scenario_backend_name(rep->sc->backend), scenario_pool_name(rep->sc->pool_mode));
     fputc('\n', f);
@@ -473,6 +486,8 @@ json_t *report_json(const struct report *rep)
                             json_pack("{s:s, s:s, s:s}", "otp_release", rep->hello->otp_release,
                                       "logger_backend", rep->hello->logger_backend, "probe_version",
                                       rep->hello->probe_version));
+    if (rep->target)
+        json_object_set_new(root, "target", json_deep_copy(rep->target));
 
     node_metrics_json(m, rep->r);
     run_metrics_json(m, rep->r);

@@ -27,6 +27,7 @@ struct report {
     int exit_code;
     const char *error; /* harness error, "" if none */
     const struct hello *hello;
+    const json_t *target;       /* borrowed: a node logjam did not start (target.h); else NULL */
     const json_t *diagnosis;    /* borrowed; NULL if none was taken */
     const char *diagnosis_text; /* the explanation paragraph; NULL if none */
     double harness_cpu;         /* user+sys seconds of logjam */

@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "explain.h"
+#include "explain_target.h"
 #include "hist.h"
 #include "html.h"
 #include "load.h"
@@ -21,6 +22,7 @@
 #include "sampler.h"
 #include "series.h"
 #include "signals.h"
+#include "target_spec.h"
 #include "units.h"
 #include "util.h"
 
@@ -170,15 +172,19 @@ static bool failed_beyond_doubt(struct run_ctx *c)
     return m != LIMIT_MODE_NONE;
 }
 
-/* The safety cap: node memory past run.node_memory_limit kills the node (after a diagnosis). */
+/* The safety cap: node memory past run.node_memory_limit stops the load and kills the node
+ * (after a diagnosis) - only the load when the node is not logjam's. */
 static bool over_memory_cap(struct run_ctx *c, const struct sample *last)
 {
     if (last->mem_total <= c->mem_limit)
         return false;
     char a[32], b[32];
-    lj_err(c->error, "node memory %s passed the safety cap run.node_memory_limit = %s",
+    lj_err(c->error, "node memory %s passed the safety cap run.node_memory_limit = %s%s",
            units_format_size(last->mem_total, a, sizeof a),
-           units_format_size(c->mem_limit, b, sizeof b));
+           units_format_size(c->mem_limit, b, sizeof b),
+           node_is_ours(c->node) ? ""
+                                 : ": the load was stopped; the target was not killed (logjam "
+                                   "did not start it)");
     diag_take(c->diag, "safety cap", since_start(c));
     node_kill(c->node);
     c->capped = true;
@@ -201,7 +207,9 @@ static bool tick(struct run_ctx *c, const char *phase)
     for (unsigned i = 0; lost && i < RUN_LOST_GRACE_TICKS && node_alive(c->node); i++)
         signals_nap(RUN_TICK_US / 10);
     if (!node_alive(c->node)) {
-        lj_err(c->error, "the node died during the %s phase: %s", phase, node_exit_reason(c->node));
+        lj_err(c->error, "the %s during the %s phase: %s",
+               node_is_ours(c->node) ? "node died" : "target disconnected", phase,
+               node_exit_reason(c->node));
         c->failed = true;
         return false;
     }
@@ -238,14 +246,30 @@ static void phase_wait(struct run_ctx *c, enum phase ph, uint64_t dur_us)
         ;
 }
 
+/* The load aimed at the fixture's port, or at [target] url. */
+static struct load *new_load(struct run_ctx *c)
+{
+    struct load_config cfg;
+    char why[LJ_ERR_LEN];
+    uint32_t addr = INADDR_LOOPBACK; /* host byte order */
+    uint16_t port = (uint16_t)node_hello(c->node)->fixture_port;
+    if (node_is_ours(c->node))
+        return load_new_from_scenario(c->sc, addr, port, c->error);
+    load_config_from_scenario(&cfg, c->sc, 0, 0);
+    if (target_spec_url(c->sc->target_url, &cfg.addr, &cfg.port, cfg.path, sizeof cfg.path, why,
+                        sizeof why) < 0) { /* checked when the scenario was read */
+        lj_err(c->error, "%s", why);
+        return NULL;
+    }
+    return load_new(&cfg, c->error);
+}
+
 static void phase_load(struct run_ctx *c)
 {
     sigset_t old;
-    uint32_t lo = INADDR_LOOPBACK; /* host byte order */
     sampler_set_phase(c->smp, PHASE_LOAD);
     c->res.load_start_us = since_start(c);
-    c->load =
-        load_new_from_scenario(c->sc, lo, (uint16_t)node_hello(c->node)->fixture_port, c->error);
+    c->load = new_load(c);
     if (!c->load) {
         c->failed = true;
         return;
@@ -421,7 +445,10 @@ static int finish(struct run_ctx *c)
     evaluate_gates(c->sc, &c->res, gr);
     const char *verdict = verdict_of(c, gr, &code);
     const json_t *doc = diag_doc(c->diag);
-    char *explanation = doc ? explain_diagnosis(doc, c->sc, &c->res) : NULL;
+    const json_t *target = node_target_doc(c->node);
+    char *explanation = !doc      ? NULL
+                        : !target ? explain_diagnosis(doc, c->sc, &c->res)
+                                  : explain_target(doc, json_object_get(target, "logger"), &c->res);
     struct report rep = {
         .sc = c->sc,
         .r = &c->res,
@@ -431,6 +458,7 @@ static int finish(struct run_ctx *c)
         .exit_code = code,
         .error = c->error,
         .hello = c->node ? node_hello(c->node) : NULL,
+        .target = target,
         .diagnosis = doc,
         .diagnosis_text = explanation,
         .out_dir = c->out_dir,
@@ -496,13 +524,16 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o)
         fprintf(stderr, "logjam: out of memory\n");
         goto out;
     }
-    signals_install(SIGNALS_SECOND_EXITS);
+    /* A second Ctrl-C exits at once, killing our node; a target's probe must still be
+     * removed, so there every Ctrl-C only ends a phase. */
+    signals_install(target_spec_set(sc) ? SIGNALS_SECOND_COUNTS : SIGNALS_SECOND_EXITS);
     if (open_outputs(&c) < 0)
         goto out;
 
     if (o->progress)
-        fprintf(stderr, "logjam: starting the node...\r");
-    c.node = node_start(sc, o->fixture_ebin, c.error);
+        fprintf(stderr, "logjam: %s...\r", target_spec_set(sc) ? "attaching" : "starting the node");
+    c.node =
+        target_spec_set(sc) ? node_attach(sc, c.error) : node_start(sc, o->fixture_ebin, c.error);
     if (!c.node) {
         fprintf(stderr, "\r\033[Klogjam: %s\n", c.error);
         goto out;
