@@ -29,7 +29,7 @@ CONFIG
         -pa "$TG_DIR/ebin" -config "$TG_DIR/sys" -s tg_http start "$TG_DIR/port" \
         </dev/null >"$TG_DIR/node.log" 2>&1) &
     TG_PID=$!
-    trap 'kill -9 $TG_PID 2>/dev/null; cleanup' EXIT
+    trap 'kill -9 $TG_PID 2>/dev/null || true; cleanup' EXIT
     wait_for 30 test -s "$TG_DIR/port" || fail "the target did not start: $(cat "$TG_DIR/node.log")"
     TG_URL="http://127.0.0.1:$(cat "$TG_DIR/port")"
 }
