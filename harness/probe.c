@@ -6,18 +6,22 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <ei.h>
 
 #include "metric.h"
 #include "util.h"
+
+#define PROBE_EPMD_PORT 4369
 
 struct probe {
     ei_cnode ec;
@@ -34,6 +38,22 @@ static int ei_init_rc;
 static void probe_ei_init(void)
 {
     ei_init_rc = ei_init();
+}
+
+/* Whether nothing listens at host:port (libei says EIO for a refused TCP connect and for a
+ * refused handshake alike; this tells them apart). */
+static bool port_refuses(const char *host, int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (strcmp(host, "localhost") != 0 && inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+        return false;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool refused = connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno == ECONNREFUSED;
+    close(fd);
+    return refused;
 }
 
 /* The C node's own identity: "<alive>@<host>", its address 127.0.0.1 (loopback only). */
@@ -91,7 +111,9 @@ struct probe *probe_connect(const char *alive, const char *cookie, const char *h
     if (p->fd < 0) {
         int e = erl_errno;
         lj_err(err, "cannot connect to %s: %s", target,
-               e == EIO ? "refused or wrong cookie" : strerror(e));
+               e != EIO                                            ? strerror(e)
+               : port_refuses(host, port ? port : PROBE_EPMD_PORT) ? strerror(ECONNREFUSED)
+                                                                   : "refused or wrong cookie");
         goto fail;
     }
     return p;
