@@ -61,12 +61,12 @@ void diag_connect(struct diag *d, struct node *node)
 }
 
 /* On a target, a scan of every process is automatic only up to [target]
- * diagnose_max_processes (or with diagnose_force); SIGUSR1 asks for it anyway. */
+ * diagnose_max_processes (or with diagnose_force); SIGUSR1 or the key d asks for it anyway. */
 static bool too_large(struct diag *d, const char *why)
 {
     const struct scenario *sc = d->sc;
     if (!d->target || sc->target_diagnose_force || strcmp(why, "SIGUSR1") == 0 ||
-        d->last_processes <= (int64_t)sc->target_diagnose_max)
+        strcmp(why, "key d") == 0 || d->last_processes <= (int64_t)sc->target_diagnose_max)
         return false;
     if (!d->skip_said)
         fprintf(stderr,

@@ -1,8 +1,9 @@
-/* main.c -- the command line: which command (run, check, serve, load, sweep, limit, keys), --help,
- * --version. */
+/* main.c -- the command line: which command (run, check, serve, load, sweep, limit, attach,
+ * keys), --help, --version. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_attach.h"
 #include "cmd_limit.h"
 #include "cmd_load.h"
 #include "cmd_run.h"
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "load") == 0)
         return cmd_load(argc - 1, argv + 1);
+    if (strcmp(cmd, "attach") == 0)
+        return cmd_attach(argc - 1, argv + 1);
     if (strcmp(cmd, "limit") == 0)
         return cmd_limit(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)

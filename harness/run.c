@@ -324,10 +324,37 @@ static void phase_recovery(struct run_ctx *c)
     }
 }
 
+/* logjam attach: samples without load, the view redrawn every refresh, until 'q' (or what
+ * ends a run: Ctrl-C, a disconnect). 'd' takes a diagnosis. */
+static void phase_watch(struct run_ctx *c)
+{
+    const struct run_watch *w = c->o->watch;
+    uint64_t next = 0;
+    sampler_set_phase(c->smp, PHASE_BASELINE);
+    while (tick(c, "watch")) {
+        if (now_us() < next)
+            continue;
+        next = now_us() + w->refresh_us;
+        struct sample last;
+        bool have = sampler_last(c->smp, &last);
+        int key = w->frame(w->arg, have ? &last : NULL, diag_doc(c->diag));
+        if (key == 'q')
+            break;
+        if (key == 'd') {
+            diag_take(c->diag, "key d", since_start(c));
+            next = 0; /* show it at once */
+        }
+    }
+}
+
 /* Baseline, load, recovery, each cut short by what ends the run (a dead node, the cap...). */
 static void run_phases(struct run_ctx *c)
 {
     diag_connect(c->diag, c->node); /* before the load's fds */
+    if (c->o->watch) {
+        phase_watch(c);
+        return;
+    }
     phase_wait(c, PHASE_BASELINE, c->sc->baseline_us);
     if (!c->failed && !c->capped && !c->interrupted)
         phase_load(c);

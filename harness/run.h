@@ -3,14 +3,26 @@
 #ifndef LJ_RUN_H
 #define LJ_RUN_H
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "limit_mode.h"
+#include "sample.h"
 #include "scenario.h"
 
 #define RUN_STOP_GRACE_MS 3000 /* init:stop, then SIGKILL */
 
 enum output_format { FORMAT_TEXT = 0, FORMAT_JSON };
+
+/* logjam attach: no load; a live view drawn every refresh_us until the user quits. */
+struct run_watch {
+    uint64_t refresh_us;
+    /* Draw the view from the latest sample (NULL: none yet) and the diagnosis kept (NULL:
+     * none); return the key the user pressed: 'q' quits, 'd' takes a diagnosis, 0 nothing. */
+    int (*frame)(void *arg, const struct sample *last, const json_t *diagnosis);
+    void *arg;
+};
 
 struct run_opts {
     const char *fixture_ebin;   /* directory of the fixture's .beam files */
@@ -28,6 +40,8 @@ struct run_opts {
     /* Stop the load once limit_mode_early_stop says the run has failed beyond doubt (a
      * pile-up): the verdict is then "fail" and the error says why. NULL: never (logjam limit). */
     const struct limit_mode_stop *early_stop;
+    /* A [target] watched without load until the user quits (logjam attach); NULL: a run. */
+    const struct run_watch *watch;
 };
 
 /* Run one scenario from start to verdict; returns the exit code (docs/DESIGN.md's table).
