@@ -420,6 +420,11 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     for (size_t i = 0; i < x->ntrials; i++) {
         rep->node_s += x->trials[i].seconds;
         rep->generator_bound = rep->generator_bound || x->trials[i].generator_bound;
+        rep->knee_generator_bound =
+            rep->knee_generator_bound ||
+            (x->trials[i].generator_bound &&
+             ((rep->res.has_low && x->trials[i].t.value == rep->res.low) ||
+              (rep->res.has_high && x->trials[i].t.value == rep->res.high)));
         if (x->trials[i].t.length == LIMIT_SHORT) {
             short_s += x->trials[i].seconds;
             nshort++;

@@ -68,6 +68,39 @@ static void knee_words(const struct limit_report *rep, char *buf, size_t len)
         snprintf(buf, len, "unknown (no trial finished)");
 }
 
+/* The trials whose generator was the limit, by reason, and what it means for the knee. */
+static void generator_note(FILE *f, const struct limit_report *rep)
+{
+    static const struct {
+        unsigned bit;
+        const char *why;
+    } reasons[] = {
+        {LIMIT_GEN_CPU, "the harness used more than %.0f%% of a core"},
+        {LIMIT_GEN_BEHIND, "the load fell behind its schedule with connections free"},
+    };
+    fprintf(f, "  note     the load generator may have limited trials marked '!' (cpu column):\n");
+    for (size_t k = 0; k < sizeof reasons / sizeof reasons[0]; k++) {
+        const char *sep = "";
+        for (size_t i = 0; i < rep->ntrials; i++)
+            if (rep->trials[i].gen_reason & reasons[k].bit) {
+                if (!*sep) {
+                    fputs("           ", f);
+                    fprintf(f, reasons[k].why, LIMIT_TRIAL_CPU_BOUND * 100);
+                    fputs(": trial", f);
+                }
+                fprintf(f, "%s %u", sep, rep->trials[i].n);
+                sep = ",";
+            }
+        if (*sep)
+            fputs("\n", f);
+    }
+    fprintf(f, "           %s\n",
+            rep->knee_generator_bound
+                ? "a trial at the knee's bracket was one: the knee may be the generator's, not the "
+                  "node's"
+                : "none at the knee's bracket: the knee is the node's");
+}
+
 void limit_report_text(FILE *f, const struct limit_report *rep)
 {
     const struct limit_result *r = &rep->res;
@@ -121,16 +154,23 @@ void limit_report_text(FILE *f, const struct limit_report *rep)
                 limit_report_value(rep->sc, rep->gate_threshold, a, sizeof a),
                 rep->gate_ok ? "pass" : "FAIL");
     if (rep->generator_bound)
-        fprintf(f,
-                "  note     the load generator used more than %.0f%% of a core in a trial "
-                "(cpu column '!'): the knee may be the harness's\n",
-                LIMIT_TRIAL_CPU_BOUND * 100);
+        generator_note(f, rep);
     fprintf(f, "  cost     %zu trials (%u short, %u full), %.0f node-seconds, %.0f s wall\n",
             rep->ntrials, r->short_trials, r->full_trials, rep->node_s, rep->wall_s);
     fprintf(f,
             "           a plain staircase to the same precision: %.0f trials, ~%.0f "
             "node-seconds\n",
             rep->staircase_trials, rep->staircase_node_s);
+}
+
+/* A trial's generator evidence: why it was bound, scheduled vs sent, the lag. */
+static json_t *generator_json(const struct limit_trial_run *tr)
+{
+    return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I}", "cpu_bound",
+                     (tr->gen_reason & LIMIT_GEN_CPU) != 0, "fell_behind",
+                     (tr->gen_reason & LIMIT_GEN_BEHIND) != 0, "scheduled",
+                     (json_int_t)tr->gen.scheduled, "sent", (json_int_t)tr->gen.sent, "max_backlog",
+                     (json_int_t)tr->gen.max_backlog, "behind_samples", (json_int_t)tr->gen.behind);
 }
 
 json_t *limit_report_json(const struct limit_report *rep)
@@ -153,6 +193,7 @@ json_t *limit_report_json(const struct limit_report *rep)
     json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
     json_object_set_new(root, "interrupted", json_boolean(rep->interrupted));
     json_object_set_new(root, "budget_reached", json_boolean(rep->budget_hit));
+    json_object_set_new(root, "generator_bound", json_boolean(rep->generator_bound));
     json_t *knee = json_object();
     json_object_set_new(knee, "low", r->has_low ? json_real(r->low) : json_null());
     json_object_set_new(knee, "high", r->has_high ? json_real(r->high) : json_null());
@@ -167,6 +208,7 @@ json_t *limit_report_json(const struct limit_report *rep)
     json_object_set_new(knee, "mode",
                         r->has_high ? json_string(limit_mode_name(r->mode)) : json_null());
     json_object_set_new(knee, "inversions", json_integer(r->inversions));
+    json_object_set_new(knee, "generator_bound", json_boolean(rep->knee_generator_bound));
     json_object_set_new(knee, "log_lines_per_s",
                         rep->lines_per_request > 0 && r->has_low &&
                                 sc->limit_axis == LIMIT_AXIS_RATE
@@ -198,11 +240,45 @@ json_t *limit_report_json(const struct limit_report *rep)
             tr->stopped_early, "seconds", tr->seconds, "harness_cpu", tr->cpu_s,
             "harness_cpu_share", tr->cpu_share, "generator_bound", tr->generator_bound, "dir",
             tr->dir);
+        json_object_set_new(t, "generator", generator_json(tr));
+        json_object_set_new(t, "load_tail",
+                            json_pack("{s:I, s:f, s:f}", "samples", (json_int_t)tr->tail.n,
+                                      "processes_slope", tr->tail.slope, "sync_share",
+                                      tr->tail.sync_share));
         sweep_result_json(t, &tr->r);
         json_array_append_new(trials, t);
     }
     json_object_set_new(root, "trials", trials);
     return root;
+}
+
+/* One trial's limit.csv row. */
+static void csv_row(FILE *f, const struct limit_trial_run *tr)
+{
+    fprintf(f, "%u", tr->n);
+    report_csv_num(f, tr->t.value);
+    fprintf(f, ",%s,%s,%u,", limit_stage_name(tr->t.stage),
+            tr->t.length == LIMIT_FULL ? "full" : "short", tr->t.run);
+    report_csv_field(f, tr->r.ran ? tr->r.verdict : "error");
+    fprintf(f, ",%s,%s", tr->passed ? "" : limit_mode_name(tr->mode),
+            tr->stopped_early ? "true" : "false");
+    const double nums[] = {tr->r.peak_processes,
+                           tr->r.peak_memory,
+                           tr->r.p99,
+                           tr->r.sync_share,
+                           tr->r.not_ok,
+                           tr->r.dropped,
+                           tr->tail.slope,
+                           tr->tail.sync_share,
+                           tr->seconds,
+                           tr->cpu_s,
+                           (double)tr->gen.scheduled,
+                           (double)tr->gen.sent};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+        report_csv_num(f, nums[k]);
+    fprintf(f, ",%s,", tr->generator_bound ? "true" : "false");
+    report_csv_field(f, tr->dir);
+    fputc('\n', f);
 }
 
 char *limit_report_csv(const struct limit_report *rep)
@@ -212,18 +288,12 @@ char *limit_report_csv(const struct limit_report *rep)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    fprintf(f, "n,value,stage,length,run,verdict,mode,stopped_early,peak_processes,peak_memory,"
-               "p99_s,sync_share,not_ok,dropped,seconds,harness_cpu_s,generator_bound,dir\n");
-    for (size_t i = 0; i < rep->ntrials; i++) {
-        const struct limit_trial_run *tr = &rep->trials[i];
-        fprintf(f, "%u,%.0f,%s,%s,%u,%s,%s,%d,%.0f,%.0f,%.6f,%.4f,%.6f,%.0f,%.3f,%.3f,%d,%s\n",
-                tr->n, tr->t.value, limit_stage_name(tr->t.stage),
-                tr->t.length == LIMIT_FULL ? "full" : "short", tr->t.run,
-                tr->r.ran ? tr->r.verdict : "error", tr->passed ? "" : limit_mode_name(tr->mode),
-                tr->stopped_early, tr->r.peak_processes, tr->r.peak_memory, tr->r.p99,
-                tr->r.sync_share, tr->r.not_ok, tr->r.dropped, tr->seconds, tr->cpu_s,
-                tr->generator_bound, tr->dir);
-    }
+    fputs("n,value,stage,length,run,verdict,mode,stopped_early,peak_processes,peak_memory,p99_s,"
+          "sync_share,not_ok,dropped,tail_processes_slope,tail_sync_share,seconds,harness_cpu_s,"
+          "scheduled,sent,generator_bound,dir\n",
+          f);
+    for (size_t i = 0; i < rep->ntrials; i++)
+        csv_row(f, &rep->trials[i]);
     if (fclose(f) != 0) {
         free(text);
         return NULL;

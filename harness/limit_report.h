@@ -25,7 +25,9 @@ struct limit_report {
     double lines_per_request; /* log lines a request asks for (`logs=N`); 0 = not said */
     bool has_gate, gate_ok;
     double gate_threshold; /* the knee must be at least this (axis units) */
-    bool interrupted, budget_hit, harness_error, generator_bound;
+    bool interrupted, budget_hit, harness_error;
+    bool generator_bound;      /* some trial was generator-bound (its gen_reason != 0) */
+    bool knee_generator_bound; /* a trial at the bracket's low or high end was */
     double wall_s, node_s, budget_s;
     double staircase_trials; /* a plain staircase of the same precision (limit_staircase_trials) */
     double staircase_node_s; /* its trials at the mean length of this search's short trials */
