@@ -232,6 +232,7 @@ void chart_escape(FILE *f, const char *s)
 
 struct frame {
     double x0, x1, y0, y1;           /* data range on the axes */
+    bool log;                        /* y on a log10 scale (y0, y1 > 0) */
     double left, right, top, bottom; /* plot area in pixels */
 };
 
@@ -242,7 +243,30 @@ static double px(const struct frame *fr, double x)
 
 static double py(const struct frame *fr, double y)
 {
+    if (fr->log)
+        return fr->bottom - (log10(fmax(y, fr->y0)) - log10(fr->y0)) /
+                                (log10(fr->y1) - log10(fr->y0)) * (fr->bottom - fr->top);
     return fr->bottom - (y - fr->y0) / (fr->y1 - fr->y0) * (fr->bottom - fr->top);
+}
+
+/* Log-scale ticks: powers of ten from the one at or below lo (the smallest positive value;
+ * 1 when none) to the one at or above hi, every second or third decade when they are many. */
+static unsigned log_ticks(const struct chart_spec *sp, double hi, double *ticks)
+{
+    double lo = INFINITY;
+    for (size_t s = 0; s < sp->nseries; s++)
+        for (size_t i = 0; i < sp->series[s].n; i++)
+            if (sp->series[s].pts[i].y > 0)
+                lo = fmin(lo, sp->series[s].pts[i].y);
+    int d0 = isfinite(lo) ? (int)floor(log10(lo)) : 0;
+    int d1 = hi > 0 ? (int)ceil(log10(hi)) : d0 + 1;
+    if (d1 <= d0)
+        d1 = d0 + 1;
+    int step = (d1 - d0 + CHART_MAX_TICKS - 2) / (CHART_MAX_TICKS - 1);
+    unsigned n = 0;
+    for (int d = d0; d < d1 + step && n < CHART_MAX_TICKS; d += step)
+        ticks[n++] = pow(10, d);
+    return n;
 }
 
 /* Everything chart_svg lays out before it writes: the data's extent, the plot area, the ticks. */
@@ -311,9 +335,14 @@ static void plot_layout(const struct chart_spec *sp, struct plot *pl)
     while (sp->unit == CHART_BYTES && fmax(fabs(pl->ymin), fabs(pl->ymax)) / scale >= 1024 &&
            scale < 1099511627776.0)
         scale *= 1024;
-    pl->nyt = chart_ticks(fmin(0, pl->ymin) / scale, pl->ymax / scale, 6, pl->yt);
-    for (unsigned i = 0; i < pl->nyt; i++)
-        pl->yt[i] *= scale;
+    if (sp->y_log) {
+        pl->nyt = log_ticks(sp, pl->ymax, pl->yt);
+    } else {
+        pl->nyt = chart_ticks(fmin(0, pl->ymin) / scale, pl->ymax / scale, 6, pl->yt);
+        for (unsigned i = 0; i < pl->nyt; i++)
+            pl->yt[i] *= scale;
+    }
+    pl->fr.log = sp->y_log;
     pl->nxt = chart_ticks(xmin, xmax, 11, pl->xt);
     pl->fr.y0 = pl->yt[0];
     pl->fr.y1 = pl->yt[pl->nyt - 1];
@@ -331,9 +360,9 @@ static void svg_open(FILE *f, const struct chart_spec *sp, const struct plot *pl
     fprintf(f, " data-min=\"%.17g\" data-max=\"%.17g\" data-points=\"%zu\"",
             pl->empty ? 0 : pl->ymin, pl->empty ? 0 : pl->ymax, pl->npoints);
     fprintf(f,
-            " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-plot-top=\"%.1f\""
-            " data-plot-bottom=\"%.1f\">\n",
-            pl->fr.y0, pl->fr.y1, pl->fr.top, pl->fr.bottom);
+            " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-y-scale=\"%s\""
+            " data-plot-top=\"%.1f\" data-plot-bottom=\"%.1f\">\n",
+            pl->fr.y0, pl->fr.y1, pl->fr.log ? "log" : "linear", pl->fr.top, pl->fr.bottom);
     fputs("<title>", f);
     chart_escape(f, sp->title);
     fputs("</title>\n", f);

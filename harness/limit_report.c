@@ -344,7 +344,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
                **cls = calloc(n, sizeof *cls);
     char(*hrefs)[SWEEP_PATH_LEN] = calloc(n, sizeof *hrefs);
     struct chart_point *peak = calloc(n, sizeof *peak), *p99 = calloc(n, sizeof *p99);
-    char title[SCENARIO_PATH_LEN + SWEEP_LABEL_LEN + 16], notes[512], words[256];
+    char title[SCENARIO_PATH_LEN + SWEEP_LABEL_LEN + 16], notes[768], words[256];
     int rc = -1;
     if (!buf || !cells || !links || !cls || !hrefs || !peak || !p99) {
         lj_err(err, "out of memory");
@@ -360,7 +360,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
         links[i] = hrefs[i];
         cls[i] = tr->passed ? "pass" : tr->r.ran ? "fail" : "error";
         if (tr->r.ran && !isnan(tr->r.peak_processes) && tr->r.peak_processes > 0) {
-            peak[np] = (struct chart_point){tr->t.value, log10(tr->r.peak_processes)};
+            peak[np] = (struct chart_point){tr->t.value, tr->r.peak_processes};
             p99[np++] = (struct chart_point){tr->t.value, isnan(tr->r.p99) ? 0 : tr->r.p99};
         }
     }
@@ -377,23 +377,29 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
     knee_words(rep, words, sizeof words);
     snprintf(title, sizeof title, "logjam limit %s%s%s", rep->sc->name, rep->label ? " " : "",
              rep->label ? rep->label : "");
-    snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.", words,
-             rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials, rep->node_s);
+    snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.%s", words,
+             rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials, rep->node_s,
+             rep->knee_generator_bound
+                 ? " A trial at the knee's bracket was generator-bound ('!' in the cpu column): "
+                   "the knee may be the generator's, not the node's."
+             : rep->generator_bound
+                 ? " Trials marked '!' in the cpu column were generator-bound (none at the knee)."
+                 : "");
     struct html_table t = {NCOLS, (unsigned)rep->ntrials, head, cells, links, cls};
-    struct chart_series sp = {
-        .label = "peak processes (log10)", .pts = peak, .n = np, .color = "#c0392b"};
+    struct chart_series sp = {.label = "peak processes", .pts = peak, .n = np, .color = "#c0392b"};
     struct chart_series sl = {.label = "p(99) latency", .pts = p99, .n = np, .color = "#2c6fbb"};
     struct chart_marker mk[2] = {{rep->res.low, "highest pass"}, {rep->res.high, "lowest fail"}};
     size_t nmk = rep->res.has_low && rep->res.has_high ? 2 : 0;
     struct chart_spec charts[2] = {
         {.id = "chart-limit-processes",
-         .title = "peak processes, log10 (3 = 1,000; 5 = 100,000) against the axis",
+         .title = "peak processes (log scale) against the axis",
          .series = &sp,
          .nseries = 1,
          .markers = mk,
          .nmarkers = nmk,
          .height = 300,
-         .x_count = true},
+         .x_count = true,
+         .y_log = true},
         {.id = "chart-limit-p99",
          .title = "p(99) latency against the axis",
          .unit = CHART_SECONDS,

@@ -51,7 +51,7 @@ char *limit_report_csv(const struct limit_report *rep);
 int limit_report_junit(const char *path, const struct limit_report *rep, char *err);
 
 /* The HTML page to path: the knee in words, the trials' table (linked to link_base + each
- * trial's report.html) and two charts against the axis, peak processes (log10) and p(99),
+ * trial's report.html) and two charts against the axis, peak processes (log scale) and p(99),
  * with the bracket's ends marked. Returns 0, or -1 with err. */
 int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
                       char *err);

@@ -168,6 +168,35 @@ START_TEST(test_chart_svg_path_max_is_data_max)
 }
 END_TEST
 
+START_TEST(test_chart_svg_log_axis_ticks_at_powers_of_ten)
+{
+    static const struct chart_point pts[] = {{100, 150}, {200, 1000}, {300, 80000}};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct chart_series se = {.label = "peak", .pts = pts, .n = 3};
+    struct chart_spec sp = {
+        .id = "log", .title = "peak", .series = &se, .nseries = 1, .x_count = true, .y_log = true};
+    ck_assert_int_eq(chart_svg(f, &sp), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "data-y-scale=\"log\""));
+    ck_assert(attr(text, "data-y-bottom") == 100);
+    ck_assert(attr(text, "data-y-top") == 100000);
+    ck_assert_ptr_nonnull(strstr(text, ">1k</text>"));
+    ck_assert_ptr_nonnull(strstr(text, ">10k</text>"));
+    ck_assert_ptr_nonnull(strstr(text, ">100k</text>"));
+    ck_assert_ptr_null(strstr(text, ">50k</text>")); /* no linear ticks */
+    /* 1000 is one decade of three above the bottom: a third of the way up */
+    double top = attr(text, "data-plot-top"), bottom = attr(text, "data-plot-bottom");
+    const char *d = strstr(text, " d=\"M");
+    double x0, y0, x1, y1;
+    ck_assert_int_eq(sscanf(d, " d=\"M%lf %lf L%lf %lf", &x0, &y0, &x1, &y1), 4);
+    ck_assert_msg(fabs(y0 - (bottom - (log10(150) - 2) / 3 * (bottom - top))) < 0.01, "y0 %g", y0);
+    ck_assert_msg(fabs(y1 - (bottom - (bottom - top) / 3)) < 0.01, "y1 %g", y1);
+    free(text);
+}
+END_TEST
+
 /* The subpaths ("M" commands) of the first <path> in svg. */
 static size_t path_moves(const char *svg)
 {
@@ -326,6 +355,7 @@ Suite *chart_suite(void)
     tcase_add_test(tc, test_chart_svg_breaks_the_line_at_gaps);
     tcase_add_test(tc, test_chart_svg_legend_rows_push_the_plot_down);
     tcase_add_test(tc, test_chart_svg_bytes_axis_ticks_in_binary_units);
+    tcase_add_test(tc, test_chart_svg_log_axis_ticks_at_powers_of_ten);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparkline");
     tcase_add_test(tc, test_chart_sparkline_maps_min_to_lowest_and_max_to_full);
