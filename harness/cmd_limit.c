@@ -233,13 +233,13 @@ static int configure(struct limit_ctx *x, struct limit_config *cfg, char *err)
         return -1;
     }
     memset(cfg, 0, sizeof *cfg);
-    cfg->from = sc->limit_from > 0 ? sc->limit_from : floor(own_value(sc) / 4);
+    cfg->from = sc->limit_from.v > 0 ? sc->limit_from.v : floor(own_value(sc) / 4);
     if (cfg->from < 1) {
         lj_err(err, "%s: the scenario has no %s to start from: give [limit] from (or --from)",
                sc->path, sc->limit_axis == LIMIT_AXIS_RATE ? "[load] rate" : "[load] connections");
         return -1;
     }
-    cfg->to = sc->limit_to;
+    cfg->to = sc->limit_to.v;
     if (sc->limit_axis == LIMIT_AXIS_CONNECTIONS && (cfg->to == 0 || cfg->to > 100000))
         cfg->to = 100000; /* load.connections' own range */
     cfg->precision = sc->limit_precision;
@@ -433,7 +433,7 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     rep->staircase_trials =
         limit_staircase_trials(&x->cfg, rep->res.has_high ? rep->res.high : INFINITY);
     rep->staircase_node_s = rep->staircase_trials * (nshort ? short_s / nshort : x->cfg.short_s);
-    rep->gate_threshold = fmax(sc->limit_min, sc->limit_headroom * sc->rate);
+    rep->gate_threshold = fmax(sc->limit_min.v, sc->limit_headroom * sc->rate);
     rep->has_gate = rep->gate_threshold > 0;
     rep->gate_ok = rep->res.has_low && rep->res.low >= rep->gate_threshold;
     rep->exit_code = x->interrupted                   ? LJ_EXIT_INTERRUPTED

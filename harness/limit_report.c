@@ -216,7 +216,7 @@ json_t *limit_report_json(const struct limit_report *rep)
                             : json_null());
     json_object_set_new(root, "knee", knee);
     json_object_set_new(root, "gate",
-                        rep->has_gate ? json_pack("{s:f, s:f, s:f, s:b}", "min", sc->limit_min,
+                        rep->has_gate ? json_pack("{s:f, s:f, s:f, s:b}", "min", sc->limit_min.v,
                                                   "headroom", sc->limit_headroom, "threshold",
                                                   rep->gate_threshold, "ok", rep->gate_ok)
                                       : json_null());

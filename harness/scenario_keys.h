@@ -29,6 +29,7 @@ enum key_type {
     K_MS_INF,    /* int64_t ms, or SCENARIO_UNDEFINED for `infinity`; Erlang: same */
     K_PERCENT,   /* double fraction, written "10%", > 0; not sent */
     K_FACTOR,    /* double >= 0, written "2x" (or "2"); not sent */
+    K_AXIS,      /* struct scenario_axis_value: a rate or a count, checked against limit.axis */
 };
 
 /* One scenario key: the parser, --set, `logjam keys`, the JSON settings block and the
