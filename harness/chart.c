@@ -309,6 +309,10 @@ static void plot_extent(const struct chart_spec *sp, struct plot *pl, double *xm
         *xmin = sp->x0;
         *xmax = sp->x1;
     }
+    if (sp->x_names) {
+        *xmin = 0.5;
+        *xmax = (double)sp->nx_names + 0.5;
+    }
     if (*xmax <= *xmin)
         *xmax = *xmin + 1;
 }
@@ -392,6 +396,20 @@ static void svg_bands(FILE *f, const struct chart_spec *sp, const struct frame *
     }
 }
 
+/* A tick and the escaped name of each category, at x = 1..n. */
+static void svg_x_names(FILE *f, const struct chart_spec *sp, const struct frame *fr)
+{
+    for (size_t i = 0; i < sp->nx_names; i++) {
+        double x = px(fr, (double)i + 1);
+        fprintf(f,
+                "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">",
+                x, fr->bottom, x, fr->bottom + 4, x, fr->bottom + 17);
+        chart_escape(f, sp->x_names[i]);
+        fputs("</text>\n", f);
+    }
+}
+
 /* Grid lines with the y labels, then the x ticks (in x_unit) that fall on the axis. */
 static void svg_axes(FILE *f, enum chart_unit unit, enum chart_unit x_unit, const struct plot *pl)
 {
@@ -459,6 +477,19 @@ static int svg_line(FILE *f, const struct chart_series *se, const struct frame *
     return 0;
 }
 
+/* One series as a dot per point (no downsampling: a handful of values). */
+static void svg_dots(FILE *f, const struct chart_series *se, const struct frame *fr)
+{
+    for (size_t i = 0; i < se->n; i++) {
+        fputs("<circle class=\"dot\" r=\"5\" fill=\"", f);
+        chart_escape(f, se->color ? se->color : "#1f77b4");
+        fprintf(f, "\" cx=\"%.2f\" cy=\"%.2f\" data-series=\"", px(fr, se->pts[i].x),
+                py(fr, se->pts[i].y));
+        chart_escape(f, se->label);
+        fputs("\"/>\n", f);
+    }
+}
+
 /* The legend above the plot: a colour swatch and the label of each series, per_row a row. */
 static void svg_legend(FILE *f, const struct chart_spec *sp, unsigned per_row)
 {
@@ -480,11 +511,20 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
     plot_layout(sp, &pl);
     svg_open(f, sp, &pl);
     svg_bands(f, sp, &pl.fr);
-    svg_axes(f, sp->unit, sp->x_count ? CHART_COUNT : CHART_SECONDS, &pl);
+    if (sp->x_names) {
+        pl.nxt = 0; /* the categories' names instead of numeric x ticks */
+        svg_axes(f, sp->unit, CHART_COUNT, &pl);
+        svg_x_names(f, sp, &pl.fr);
+    } else {
+        svg_axes(f, sp->unit, sp->x_count ? CHART_COUNT : CHART_SECONDS, &pl);
+    }
     svg_markers(f, sp, &pl.fr);
-    for (size_t s = 0; s < sp->nseries; s++)
-        if (sp->series[s].n && svg_line(f, &sp->series[s], &pl.fr) < 0)
+    for (size_t s = 0; s < sp->nseries; s++) {
+        if (sp->series[s].dots)
+            svg_dots(f, &sp->series[s], &pl.fr);
+        else if (sp->series[s].n && svg_line(f, &sp->series[s], &pl.fr) < 0)
             return -1;
+    }
     if (pl.legend_rows)
         svg_legend(f, sp, pl.per_row);
     if (pl.empty)

@@ -39,6 +39,7 @@ struct chart_series {
     bool dashed;
     double gap; /* points farther apart in x than this are not joined (samples are missing
                    between them); 0: always joined */
+    bool dots;  /* a dot per point, no line (values of separate things, not a curve) */
 };
 
 /* A shaded span behind the lines, e.g. the logger in sync mode. */
@@ -66,8 +67,10 @@ struct chart_spec {
     const char *note; /* extra text right of the title (e.g. "p99 412ms"), NULL for none */
     double x0, x1;    /* x axis range when x1 > x0 (charts of one run share it); else the data's */
     bool x_count;     /* x tick labels as counts (an axis value, logjam limit), not seconds */
-    bool y_log;       /* y on a log10 scale: ticks at powers of ten (1k, 10k, 100k) spanning the
-                         data; values <= 0 sit on the bottom tick */
+    const char *const *x_names; /* when set: x is a category, point x = i + 1 is x_names[i] */
+    size_t nx_names;            /* (a tick and its name per category, x from 0.5 to n + 0.5) */
+    bool y_log; /* y on a log10 scale: ticks at powers of ten (1k, 10k, 100k) spanning the
+                   data; values <= 0 sit on the bottom tick */
 };
 
 /* Write one <svg> line chart to f: y from 0 (or the data minimum when negative) to a nice

@@ -50,13 +50,12 @@ static void cells_of(const struct limit_report *rep, const struct limit_trial_ru
     snprintf(buf[11], 96, "%.95s", tr->dir);
 }
 
-/* "between 1200/s and 1320/s (10%)" and friends: the knee in words into buf. */
-static void knee_words(const struct limit_report *rep, char *buf, size_t len)
+char *limit_report_knee_words(const struct scenario *sc, const struct limit_result *r, char *buf,
+                              size_t len)
 {
-    const struct limit_result *r = &rep->res;
     char lo[32], hi[32];
-    limit_report_value(rep->sc, r->low, lo, sizeof lo);
-    limit_report_value(rep->sc, r->high, hi, sizeof hi);
+    limit_report_value(sc, r->low, lo, sizeof lo);
+    limit_report_value(sc, r->high, hi, sizeof hi);
     if (r->has_low && r->has_high)
         snprintf(buf, len, "between %s (passed) and %s (failed), precision %.1f%%", lo, hi,
                  r->precision * 100);
@@ -66,6 +65,7 @@ static void knee_words(const struct limit_report *rep, char *buf, size_t len)
         snprintf(buf, len, "above %s (nothing tried failed)", lo);
     else
         snprintf(buf, len, "unknown (no trial finished)");
+    return buf;
 }
 
 /* The trials whose generator was the limit, by reason, and what it means for the knee. */
@@ -127,7 +127,7 @@ void limit_report_text(FILE *f, const struct limit_report *rep)
             fprintf(f, " %-*s", (int)w[c], buf[c]);
         fprintf(f, "\n");
     }
-    knee_words(rep, words, sizeof words);
+    limit_report_knee_words(rep->sc, &rep->res, words, sizeof words);
     fprintf(f, "\n  knee     %s%s\n", words,
             rep->interrupted  ? " (interrupted: the bracket so far)"
             : rep->budget_hit ? " (budget reached: the bracket so far)"
@@ -301,30 +301,42 @@ char *limit_report_csv(const struct limit_report *rep)
     return text;
 }
 
-int limit_report_junit(const char *path, const struct limit_report *rep, char *err)
+int limit_report_junit_cases(const char *path, const char *suite,
+                             const struct limit_junit_case *cases, size_t n, char *err)
 {
-    char *text = NULL, words[256], a[32];
-    size_t len = 0;
+    char *text = NULL, a[32];
+    size_t len = 0, failures = 0, errors = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f) {
         lj_err(err, "out of memory");
         return -1;
     }
-    bool errored = rep->exit_code == LJ_EXIT_HARNESS || rep->exit_code == LJ_EXIT_INTERRUPTED;
-    bool failed = rep->has_gate && !rep->gate_ok && !errored;
-    knee_words(rep, words, sizeof words);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite "
-               "name=\"logjam limit ");
-    chart_escape(f, rep->sc->name);
-    fprintf(f, "\" tests=\"1\" failures=\"%d\" errors=\"%d\">\n", failed, errored);
-    fprintf(f, "    <testcase classname=\"logjam.limit\" name=\"knee &gt;= %s\">",
-            limit_report_value(rep->sc, rep->has_gate ? rep->gate_threshold : NAN, a, sizeof a));
-    if (errored || failed) {
-        fprintf(f, "\n      <%s message=\"knee ", errored ? "error" : "failure");
-        chart_escape(f, words);
-        fprintf(f, "\"/>\n    ");
+    for (size_t i = 0; i < n; i++) {
+        errors += cases[i].errored;
+        failures += cases[i].failed && !cases[i].errored;
     }
-    fprintf(f, "</testcase>\n  </testsuite>\n</testsuites>\n");
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"", f);
+    chart_escape(f, suite);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", n, failures, errors);
+    for (size_t i = 0; i < n; i++) {
+        const struct limit_junit_case *c = &cases[i];
+        fputs("    <testcase classname=\"logjam.limit\" name=\"", f);
+        if (c->variant) {
+            chart_escape(f, c->variant);
+            fputs(": ", f);
+        }
+        if (c->has_gate)
+            fprintf(f, "knee &gt;= %s\">", limit_report_value(c->sc, c->threshold, a, sizeof a));
+        else
+            fputs("the search ended\">", f);
+        if (c->errored || c->failed) {
+            fprintf(f, "\n      <%s message=\"knee ", c->errored ? "error" : "failure");
+            chart_escape(f, c->words);
+            fprintf(f, "\"/>\n    ");
+        }
+        fputs("</testcase>\n", f);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
     if (fclose(f) != 0) {
         free(text);
         lj_err(err, "out of memory");
@@ -333,6 +345,24 @@ int limit_report_junit(const char *path, const struct limit_report *rep, char *e
     int rc = report_write(path, text, err) < 0 ? -1 : 0;
     free(text);
     return rc;
+}
+
+bool limit_report_errored(int exit_code)
+{
+    return exit_code == LJ_EXIT_HARNESS || exit_code == LJ_EXIT_INTERRUPTED;
+}
+
+int limit_report_junit(const char *path, const struct limit_report *rep, char *err)
+{
+    char suite[SCENARIO_PATH_LEN + 16];
+    struct limit_junit_case c = {.sc = rep->sc,
+                                 .has_gate = rep->has_gate,
+                                 .threshold = rep->gate_threshold,
+                                 .errored = limit_report_errored(rep->exit_code),
+                                 .failed = rep->has_gate && !rep->gate_ok};
+    limit_report_knee_words(rep->sc, &rep->res, c.words, sizeof c.words);
+    snprintf(suite, sizeof suite, "logjam limit %s", rep->sc->name);
+    return limit_report_junit_cases(path, suite, &c, 1, err);
 }
 
 int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
@@ -374,7 +404,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
             p99[k] = p99[k - 1];
             p99[k - 1] = t;
         }
-    knee_words(rep, words, sizeof words);
+    limit_report_knee_words(rep->sc, &rep->res, words, sizeof words);
     snprintf(title, sizeof title, "logjam limit %s%s%s", rep->sc->name, rep->label ? " " : "",
              rep->label ? rep->label : "");
     snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.%s", words,

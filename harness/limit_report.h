@@ -46,6 +46,28 @@ void limit_report_text(FILE *f, const struct limit_report *rep);
 json_t *limit_report_json(const struct limit_report *rep);
 char *limit_report_csv(const struct limit_report *rep);
 
+/* "between 1200/s (passed) and 1320/s (failed), precision 10.0%" and friends: r's knee in
+ * words into buf; returns buf. */
+char *limit_report_knee_words(const struct scenario *sc, const struct limit_result *r, char *buf,
+                              size_t len);
+
+/* True for the exit codes that mean a search did not end (harness error, interrupted). */
+bool limit_report_errored(int exit_code);
+
+/* One JUnit testcase: a search's [limit] gate (threshold when has_gate), or its ending. */
+struct limit_junit_case {
+    const char *variant;       /* "VARIANT: " before the name; NULL for none */
+    const struct scenario *sc; /* the axis, for the threshold's unit */
+    bool has_gate, failed, errored;
+    double threshold;
+    char words[256]; /* the knee in words (limit_report_knee_words), the failure's message */
+};
+
+/* JUnit XML to path: one testsuite named suite, a testcase per case, a <failure> for a failed
+ * gate and an <error> for a search that did not end. Returns 0, or -1 with err. */
+int limit_report_junit_cases(const char *path, const char *suite,
+                             const struct limit_junit_case *cases, size_t n, char *err);
+
 /* JUnit XML with one testcase, the [limit] gate (or the search itself without one), to path.
  * Returns 0, or -1 with err. */
 int limit_report_junit(const char *path, const struct limit_report *rep, char *err);

@@ -154,6 +154,17 @@ START_TEST(test_limit_report_generator_bound_trials_are_said)
 }
 END_TEST
 
+/* path's text into buf (len bytes, NUL-terminated), then path removed. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(path);
+}
+
 START_TEST(test_limit_report_junit_fails_below_the_gate)
 {
     struct limit_report rep;
@@ -165,14 +176,33 @@ START_TEST(test_limit_report_junit_fails_below_the_gate)
     rep.gate_ok = false;
     rep.exit_code = 99;
     ck_assert_int_eq(limit_report_junit(path, &rep, err), 0);
-    FILE *f = fopen(path, "r");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(path);
+    slurp(path, buf, sizeof buf);
     ck_assert_ptr_nonnull(strstr(buf, "failures=\"1\" errors=\"0\""));
     ck_assert_ptr_nonnull(strstr(buf, "name=\"knee &gt;= 900/s\""));
     ck_assert_ptr_nonnull(strstr(buf, "<failure message=\"knee between 1000/s"));
+}
+END_TEST
+
+START_TEST(test_limit_report_junit_one_case_per_variant)
+{
+    char err[LJ_ERR_LEN], path[] = "/tmp/check_limit_junitXXXXXX", buf[2048];
+    struct limit_report rep;
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    made_up(&rep);
+    struct limit_junit_case c[3] = {
+        {.variant = "quiet", .sc = &sc, .has_gate = true, .threshold = 900},
+        {.variant = "<loud>", .sc = &sc, .has_gate = true, .threshold = 900, .failed = true},
+        {.variant = "odd", .sc = &sc, .errored = true}};
+    snprintf(c[1].words, sizeof c[1].words, "below 500/s");
+    ck_assert_int_eq(limit_report_junit_cases(path, "logjam limit t", c, 3, err), 0);
+    slurp(path, buf, sizeof buf);
+    ck_assert_ptr_nonnull(strstr(buf, "tests=\"3\" failures=\"1\" errors=\"1\""));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"quiet: knee &gt;= 900/s\"></testcase>"));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"&lt;loud&gt;: knee &gt;= 900/s\">\n      "
+                                      "<failure message=\"knee below 500/s\"/>"));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"odd: the search ended\">\n      <error"));
 }
 END_TEST
 
@@ -209,6 +239,7 @@ Suite *limit_report_suite(void)
     tcase_add_test(tc, test_limit_report_json_and_csv_agree);
     tcase_add_test(tc, test_limit_report_generator_bound_trials_are_said);
     tcase_add_test(tc, test_limit_report_junit_fails_below_the_gate);
+    tcase_add_test(tc, test_limit_report_junit_one_case_per_variant);
     tcase_add_test(tc, test_limit_trial_scenario_sets_the_axis_and_shortens);
     suite_add_tcase(s, tc);
     return s;
