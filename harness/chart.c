@@ -232,6 +232,7 @@ void chart_escape(FILE *f, const char *s)
 
 struct frame {
     double x0, x1, y0, y1;           /* data range on the axes */
+    bool log;                        /* y on a log10 scale (y0, y1 > 0) */
     double left, right, top, bottom; /* plot area in pixels */
 };
 
@@ -242,7 +243,30 @@ static double px(const struct frame *fr, double x)
 
 static double py(const struct frame *fr, double y)
 {
+    if (fr->log)
+        return fr->bottom - (log10(fmax(y, fr->y0)) - log10(fr->y0)) /
+                                (log10(fr->y1) - log10(fr->y0)) * (fr->bottom - fr->top);
     return fr->bottom - (y - fr->y0) / (fr->y1 - fr->y0) * (fr->bottom - fr->top);
+}
+
+/* Log-scale ticks: powers of ten from the one at or below lo (the smallest positive value;
+ * 1 when none) to the one at or above hi, every second or third decade when they are many. */
+static unsigned log_ticks(const struct chart_spec *sp, double hi, double *ticks)
+{
+    double lo = INFINITY;
+    for (size_t s = 0; s < sp->nseries; s++)
+        for (size_t i = 0; i < sp->series[s].n; i++)
+            if (sp->series[s].pts[i].y > 0)
+                lo = fmin(lo, sp->series[s].pts[i].y);
+    int d0 = isfinite(lo) ? (int)floor(log10(lo)) : 0;
+    int d1 = hi > 0 ? (int)ceil(log10(hi)) : d0 + 1;
+    if (d1 <= d0)
+        d1 = d0 + 1;
+    int step = (d1 - d0 + CHART_MAX_TICKS - 2) / (CHART_MAX_TICKS - 1);
+    unsigned n = 0;
+    for (int d = d0; d < d1 + step && n < CHART_MAX_TICKS; d += step)
+        ticks[n++] = pow(10, d);
+    return n;
 }
 
 /* Everything chart_svg lays out before it writes: the data's extent, the plot area, the ticks. */
@@ -285,6 +309,10 @@ static void plot_extent(const struct chart_spec *sp, struct plot *pl, double *xm
         *xmin = sp->x0;
         *xmax = sp->x1;
     }
+    if (sp->x_names) {
+        *xmin = 0.5;
+        *xmax = (double)sp->nx_names + 0.5;
+    }
     if (*xmax <= *xmin)
         *xmax = *xmin + 1;
 }
@@ -311,9 +339,14 @@ static void plot_layout(const struct chart_spec *sp, struct plot *pl)
     while (sp->unit == CHART_BYTES && fmax(fabs(pl->ymin), fabs(pl->ymax)) / scale >= 1024 &&
            scale < 1099511627776.0)
         scale *= 1024;
-    pl->nyt = chart_ticks(fmin(0, pl->ymin) / scale, pl->ymax / scale, 6, pl->yt);
-    for (unsigned i = 0; i < pl->nyt; i++)
-        pl->yt[i] *= scale;
+    if (sp->y_log) {
+        pl->nyt = log_ticks(sp, pl->ymax, pl->yt);
+    } else {
+        pl->nyt = chart_ticks(fmin(0, pl->ymin) / scale, pl->ymax / scale, 6, pl->yt);
+        for (unsigned i = 0; i < pl->nyt; i++)
+            pl->yt[i] *= scale;
+    }
+    pl->fr.log = sp->y_log;
     pl->nxt = chart_ticks(xmin, xmax, 11, pl->xt);
     pl->fr.y0 = pl->yt[0];
     pl->fr.y1 = pl->yt[pl->nyt - 1];
@@ -331,9 +364,9 @@ static void svg_open(FILE *f, const struct chart_spec *sp, const struct plot *pl
     fprintf(f, " data-min=\"%.17g\" data-max=\"%.17g\" data-points=\"%zu\"",
             pl->empty ? 0 : pl->ymin, pl->empty ? 0 : pl->ymax, pl->npoints);
     fprintf(f,
-            " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-plot-top=\"%.1f\""
-            " data-plot-bottom=\"%.1f\">\n",
-            pl->fr.y0, pl->fr.y1, pl->fr.top, pl->fr.bottom);
+            " data-y-bottom=\"%.17g\" data-y-top=\"%.17g\" data-y-scale=\"%s\""
+            " data-plot-top=\"%.1f\" data-plot-bottom=\"%.1f\">\n",
+            pl->fr.y0, pl->fr.y1, pl->fr.log ? "log" : "linear", pl->fr.top, pl->fr.bottom);
     fputs("<title>", f);
     chart_escape(f, sp->title);
     fputs("</title>\n", f);
@@ -360,6 +393,20 @@ static void svg_bands(FILE *f, const struct chart_spec *sp, const struct frame *
                 px(fr, x0), fr->top, px(fr, x1) - px(fr, x0), fr->bottom - fr->top);
         chart_escape(f, sp->bands[i].color);
         fputs("\" fill-opacity=\"0.22\"/>\n", f);
+    }
+}
+
+/* A tick and the escaped name of each category, at x = 1..n. */
+static void svg_x_names(FILE *f, const struct chart_spec *sp, const struct frame *fr)
+{
+    for (size_t i = 0; i < sp->nx_names; i++) {
+        double x = px(fr, (double)i + 1);
+        fprintf(f,
+                "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">",
+                x, fr->bottom, x, fr->bottom + 4, x, fr->bottom + 17);
+        chart_escape(f, sp->x_names[i]);
+        fputs("</text>\n", f);
     }
 }
 
@@ -430,6 +477,19 @@ static int svg_line(FILE *f, const struct chart_series *se, const struct frame *
     return 0;
 }
 
+/* One series as a dot per point (no downsampling: a handful of values). */
+static void svg_dots(FILE *f, const struct chart_series *se, const struct frame *fr)
+{
+    for (size_t i = 0; i < se->n; i++) {
+        fputs("<circle class=\"dot\" r=\"5\" fill=\"", f);
+        chart_escape(f, se->color ? se->color : "#1f77b4");
+        fprintf(f, "\" cx=\"%.2f\" cy=\"%.2f\" data-series=\"", px(fr, se->pts[i].x),
+                py(fr, se->pts[i].y));
+        chart_escape(f, se->label);
+        fputs("\"/>\n", f);
+    }
+}
+
 /* The legend above the plot: a colour swatch and the label of each series, per_row a row. */
 static void svg_legend(FILE *f, const struct chart_spec *sp, unsigned per_row)
 {
@@ -451,11 +511,20 @@ int chart_svg(FILE *f, const struct chart_spec *sp)
     plot_layout(sp, &pl);
     svg_open(f, sp, &pl);
     svg_bands(f, sp, &pl.fr);
-    svg_axes(f, sp->unit, sp->x_count ? CHART_COUNT : CHART_SECONDS, &pl);
+    if (sp->x_names) {
+        pl.nxt = 0; /* the categories' names instead of numeric x ticks */
+        svg_axes(f, sp->unit, CHART_COUNT, &pl);
+        svg_x_names(f, sp, &pl.fr);
+    } else {
+        svg_axes(f, sp->unit, sp->x_count ? CHART_COUNT : CHART_SECONDS, &pl);
+    }
     svg_markers(f, sp, &pl.fr);
-    for (size_t s = 0; s < sp->nseries; s++)
-        if (sp->series[s].n && svg_line(f, &sp->series[s], &pl.fr) < 0)
+    for (size_t s = 0; s < sp->nseries; s++) {
+        if (sp->series[s].dots)
+            svg_dots(f, &sp->series[s], &pl.fr);
+        else if (sp->series[s].n && svg_line(f, &sp->series[s], &pl.fr) < 0)
             return -1;
+    }
     if (pl.legend_rows)
         svg_legend(f, sp, pl.per_row);
     if (pl.empty)

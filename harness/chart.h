@@ -39,6 +39,7 @@ struct chart_series {
     bool dashed;
     double gap; /* points farther apart in x than this are not joined (samples are missing
                    between them); 0: always joined */
+    bool dots;  /* a dot per point, no line (values of separate things, not a curve) */
 };
 
 /* A shaded span behind the lines, e.g. the logger in sync mode. */
@@ -66,16 +67,21 @@ struct chart_spec {
     const char *note; /* extra text right of the title (e.g. "p99 412ms"), NULL for none */
     double x0, x1;    /* x axis range when x1 > x0 (charts of one run share it); else the data's */
     bool x_count;     /* x tick labels as counts (an axis value, logjam limit), not seconds */
+    const char *const *x_names; /* when set: x is a category, point x = i + 1 is x_names[i] */
+    size_t nx_names;            /* (a tick and its name per category, x from 0.5 to n + 0.5) */
+    bool y_log; /* y on a log10 scale: ticks at powers of ten (1k, 10k, 100k) spanning the
+                   data; values <= 0 sit on the bottom tick */
 };
 
 /* Write one <svg> line chart to f: y from 0 (or the data minimum when negative) to a nice
- * maximum, x over the data; each series cut into runs at its gaps (a new subpath "M" per run,
- * so missing samples show as a break, never as a line across them), each run downsampled
- * with chart_lttb to its share of CHART_MAX_POINTS, and drawn as one <path>; bands behind, markers
- * as dashed vertical lines; a legend when there is more than one series. The svg carries the
- * plotted data's range as attributes: data-min, data-max (over all series, exact, before
- * downsampling: LTTB keeps the extremes), data-points (raw point count) and data-y-top (the axis
- * top). Every text is escaped. Returns 0, or -1 on a write error. */
+ * maximum (y_log: from the power of ten at or below the smallest positive value to the one at
+ * or above the largest, data-y-scale="log"), x over the data; each series cut into runs at its gaps
+ * (a new subpath "M" per run, so missing samples show as a break, never as a line across them),
+ * each run downsampled with chart_lttb to its share of CHART_MAX_POINTS, and drawn as one <path>;
+ * bands behind, markers as dashed vertical lines; a legend when there is more than one series. The
+ * svg carries the plotted data's range as attributes: data-min, data-max (over all series, exact,
+ * before downsampling: LTTB keeps the extremes), data-points (raw point count) and data-y-top (the
+ * axis top). Every text is escaped. Returns 0, or -1 on a write error. */
 int chart_svg(FILE *f, const struct chart_spec *spec);
 
 /* Write s to f with &, <, >, " and ' escaped for HTML text and attribute values. */

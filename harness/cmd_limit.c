@@ -13,6 +13,7 @@
 #include "limit_report.h"
 #include "limit_search.h"
 #include "limit_trial.h"
+#include "limit_variants.h"
 #include "outdir.h"
 #include "report.h"
 #include "run.h"
@@ -41,8 +42,10 @@ static const char limit_usage[] =
     "      --repeat N               full-length runs at each end of the final bracket (1-100)\n"
     "      --budget DUR             stop before a trial would pass this much time in all\n"
     "  -o, --out DIR                output directory (default ./logjam-out/limit-<time>/)\n"
-    "      --report FILE.html       also write the HTML page to FILE\n"
-    "      --junit FILE             JUnit XML: one testcase, the [limit] gate\n"
+    "      --report FILE.html       also write the HTML page to FILE (with [sweep]: the\n"
+    "                               variants' table and knees, linked to each report)\n"
+    "      --junit FILE             JUnit XML: one testcase, the [limit] gate (with\n"
+    "                               [sweep]: one per variant)\n"
     "      --fixture DIR            the fixture's ebin directory\n"
     "      --no-progress            no per-trial lines on stderr\n"
     "\n"
@@ -52,7 +55,8 @@ static const char limit_usage[] =
     "exit codes: 0 the search ended (and the knee passed [limit]); 99 the knee is below\n"
     "  [limit]; 104 invalid scenario, [limit] or option (nothing started); 105 interrupted\n"
     "  (Ctrl-C ends the current trial, not counted; the bracket so far is reported);\n"
-    "  1 harness error; 2 usage. With [sweep]: one search per variant, one table.\n";
+    "  1 harness error; 2 usage. With [sweep]: one search per variant, one table\n"
+    "  (report.html, limit.json, limit.csv in --out, each variant's own in its directory).\n";
 
 enum {
     L_AXIS = 400,
@@ -188,17 +192,6 @@ static int parse_args(int argc, char **argv, struct limit_args *a)
     return 0;
 }
 
-/* A variant's search in a sweep's table. */
-struct limit_row {
-    char label[SWEEP_LABEL_LEN], dir[SWEEP_LABEL_LEN];
-    struct limit_result res;
-    double own;     /* the variant's own value of the axis */
-    size_t ntrials; /* trials run, node-seconds */
-    double node_s;
-    int exit_code;
-    json_t *js; /* its limit.json (owned) */
-};
-
 /* One search (per variant with [sweep]): the scenario, the search state, the trials so far. */
 struct limit_ctx {
     struct limit_args a;
@@ -233,13 +226,13 @@ static int configure(struct limit_ctx *x, struct limit_config *cfg, char *err)
         return -1;
     }
     memset(cfg, 0, sizeof *cfg);
-    cfg->from = sc->limit_from > 0 ? sc->limit_from : floor(own_value(sc) / 4);
+    cfg->from = sc->limit_from.v > 0 ? sc->limit_from.v : floor(own_value(sc) / 4);
     if (cfg->from < 1) {
         lj_err(err, "%s: the scenario has no %s to start from: give [limit] from (or --from)",
                sc->path, sc->limit_axis == LIMIT_AXIS_RATE ? "[load] rate" : "[load] connections");
         return -1;
     }
-    cfg->to = sc->limit_to;
+    cfg->to = sc->limit_to.v;
     if (sc->limit_axis == LIMIT_AXIS_CONNECTIONS && (cfg->to == 0 || cfg->to > 100000))
         cfg->to = 100000; /* load.connections' own range */
     cfg->precision = sc->limit_precision;
@@ -253,7 +246,7 @@ static int configure(struct limit_ctx *x, struct limit_config *cfg, char *err)
 
 /* Variant v of the file into x->base (its label and directory name into the row), or the
  * file itself without [sweep]; then the search configured. Returns 0, or -1 with err. */
-static int prepare(struct limit_ctx *x, unsigned v, struct limit_row *row, char *err)
+static int prepare(struct limit_ctx *x, unsigned v, struct limit_variant *row, char *err)
 {
     row->label[0] = row->dir[0] = '\0';
     if (x->nvariants == 0)
@@ -270,7 +263,7 @@ static int prepare(struct limit_ctx *x, unsigned v, struct limit_row *row, char 
 static int plan(struct limit_ctx *x)
 {
     char err[LJ_ERR_LEN];
-    static struct limit_row row;
+    static struct limit_variant row;
     if (scenario_load(x->file, x->a.path, x->a.overrides, x->a.nover, err) != 0)
         goto invalid;
     if ((x->file->nsweep || x->file->nsweep_rows) &&
@@ -420,6 +413,11 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     for (size_t i = 0; i < x->ntrials; i++) {
         rep->node_s += x->trials[i].seconds;
         rep->generator_bound = rep->generator_bound || x->trials[i].generator_bound;
+        rep->knee_generator_bound =
+            rep->knee_generator_bound ||
+            (x->trials[i].generator_bound &&
+             ((rep->res.has_low && x->trials[i].t.value == rep->res.low) ||
+              (rep->res.has_high && x->trials[i].t.value == rep->res.high)));
         if (x->trials[i].t.length == LIMIT_SHORT) {
             short_s += x->trials[i].seconds;
             nshort++;
@@ -428,7 +426,7 @@ static void make_report(const struct limit_ctx *x, struct limit_report *rep)
     rep->staircase_trials =
         limit_staircase_trials(&x->cfg, rep->res.has_high ? rep->res.high : INFINITY);
     rep->staircase_node_s = rep->staircase_trials * (nshort ? short_s / nshort : x->cfg.short_s);
-    rep->gate_threshold = fmax(sc->limit_min, sc->limit_headroom * sc->rate);
+    rep->gate_threshold = fmax(sc->limit_min.v, sc->limit_headroom * sc->rate);
     rep->has_gate = rep->gate_threshold > 0;
     rep->gate_ok = rep->res.has_low && rep->res.low >= rep->gate_threshold;
     rep->exit_code = x->interrupted                   ? LJ_EXIT_INTERRUPTED
@@ -472,7 +470,7 @@ static int write_files(const struct limit_ctx *x, const struct limit_report *rep
 
 /* One search into x->dir: trials, the table and the files; row gets what the sweep's table
  * shows. Returns the exit code. */
-static int search_one(struct limit_ctx *x, struct limit_row *row)
+static int search_one(struct limit_ctx *x, struct limit_variant *row)
 {
     struct limit_report rep;
     int code;
@@ -491,6 +489,9 @@ static int search_one(struct limit_ctx *x, struct limit_row *row)
     row->own = own_value(x->base);
     row->ntrials = rep.ntrials;
     row->node_s = rep.node_s;
+    row->has_gate = rep.has_gate;
+    row->gate_ok = rep.gate_ok;
+    row->gate_threshold = rep.gate_threshold;
     row->exit_code = code;
     return code;
 }
@@ -507,67 +508,9 @@ static int worse(int a, int b)
     return ra >= rb ? a : b;
 }
 
-/* With [sweep]: one line per variant (knee, mode beyond it, headroom against its own value)
- * on stdout, and limit.json (every variant's document) and limit.csv in the top directory.
- * Returns 0, or -1 (said). */
-static int report_variants(const struct limit_ctx *x, const struct limit_row *rows, unsigned n,
-                           int code)
-{
-    char err[LJ_ERR_LEN], path[SWEEP_PATH_LEN + 16], lo[32], hi[32];
-    json_t *root = json_pack("{s:i, s:s, s:i, s:[]}", "schema", 1, "scenario", x->file->path,
-                             "exit_code", code, "variants");
-    char *csv = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&csv, &len);
-    if (!root || !f) {
-        fprintf(stderr, "logjam: out of memory\n");
-        json_decref(root);
-        if (f)
-            fclose(f);
-        free(csv);
-        return -1;
-    }
-    printf("\nlogjam limit  %s  %u of %u variants\n\n  %-24s %-22s %-9s %-9s %6s %8s\n",
-           x->file->path, n, x->nvariants, "variant", "knee", "beyond", "headroom", "trials",
-           "node-s");
-    fprintf(f, "variant,low,high,mode,headroom,trials,node_seconds,exit_code\n");
-    for (unsigned i = 0; i < n; i++) {
-        const struct limit_row *r = &rows[i];
-        double head = r->res.has_low && r->own > 0 ? r->res.low / r->own : NAN;
-        char knee[80], hr[16];
-        snprintf(knee, sizeof knee, "[%s, %s]",
-                 r->res.has_low ? limit_report_value(x->file, r->res.low, lo, 32) : "?",
-                 r->res.has_high ? limit_report_value(x->file, r->res.high, hi, 32) : "?");
-        snprintf(hr, sizeof hr, isnan(head) ? "-" : "%.2fx", head);
-        printf("  %-24s %-22s %-9s %-9s %6zu %8.0f\n", r->label, knee,
-               r->res.has_high ? limit_mode_name(r->res.mode) : "-", hr, r->ntrials, r->node_s);
-        fprintf(f, "\"%s\",%.0f,%.0f,%s,%.3f,%zu,%.3f,%d\n", r->label,
-                r->res.has_low ? r->res.low : NAN, r->res.has_high ? r->res.high : NAN,
-                r->res.has_high ? limit_mode_name(r->res.mode) : "", head, r->ntrials, r->node_s,
-                r->exit_code);
-        json_array_append(json_object_get(root, "variants"), r->js ? r->js : json_null());
-    }
-    printf("\n  files    %s/limit.json %s/limit.csv\n\n", x->top, x->top);
-    fflush(stdout);
-    int rc = fclose(f) != 0 ? -1 : 0;
-    char *text = json_dumps(root, JSON_INDENT(2));
-    snprintf(path, sizeof path, "%s/limit.json", x->top);
-    if (!text || report_write(path, text, err) < 0)
-        rc = -1;
-    snprintf(path, sizeof path, "%s/limit.csv", x->top);
-    if (rc == 0 && report_write(path, csv, err) < 0)
-        rc = -1;
-    if (rc < 0)
-        fprintf(stderr, "logjam: %s\n", text ? err : "out of memory");
-    free(text);
-    free(csv);
-    json_decref(root);
-    return rc;
-}
-
 /* Every variant's search in turn (or the one search); a Ctrl-C or a failure to start one
  * ends the sequence. Returns the exit code. */
-static int search_all(struct limit_ctx *x, struct limit_row *rows)
+static int search_all(struct limit_ctx *x, struct limit_variant *rows)
 {
     char err[LJ_ERR_LEN];
     unsigned v, n = x->nvariants ? x->nvariants : 1;
@@ -593,7 +536,9 @@ static int search_all(struct limit_ctx *x, struct limit_row *rows)
             break;
         }
     }
-    if (x->nvariants && code != LJ_EXIT_INVALID && report_variants(x, rows, v, code) < 0 &&
+    struct limit_variants_out out = {x->top, x->a.report, x->a.junit};
+    if (x->nvariants && code != LJ_EXIT_INVALID &&
+        limit_variants_report(x->file, rows, v, x->nvariants, code, &out) < 0 &&
         code == LJ_EXIT_PASS)
         code = LJ_EXIT_HARNESS;
     return code;
@@ -602,7 +547,7 @@ static int search_all(struct limit_ctx *x, struct limit_row *rows)
 int cmd_limit(int argc, char **argv)
 {
     static struct limit_ctx x; /* large: not on the stack */
-    static struct limit_row rows[SWEEP_MAX_VARIANTS];
+    static struct limit_variant rows[SWEEP_MAX_VARIANTS];
     char err[LJ_ERR_LEN];
     int code;
 

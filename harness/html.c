@@ -323,19 +323,20 @@ static void run_node(FILE *f, const struct results *r, const struct run_curves *
 {
     char note[128];
     fputs("<h2>Node</h2>\n", f);
-    struct chart_series sp = {"processes", c->procs, c->n, palette[0], false, ax->gap};
+    struct chart_series sp = {"processes", c->procs, c->n, palette[0], false, ax->gap, false};
     struct chart_spec cs = run_spec(ax, "chart-processes", "processes", CHART_COUNT, &sp, 1);
     chart_svg(f, &cs);
-    struct chart_series sm[3] = {{"memory.total", c->mtotal, c->n, palette[0], false, ax->gap},
-                                 {"memory.processes", c->mproc, c->n, palette[1], false, ax->gap},
-                                 {"memory.binary", c->mbin, c->n, palette[2], true, ax->gap}};
+    struct chart_series sm[3] = {
+        {"memory.total", c->mtotal, c->n, palette[0], false, ax->gap, false},
+        {"memory.processes", c->mproc, c->n, palette[1], false, ax->gap, false},
+        {"memory.binary", c->mbin, c->n, palette[2], true, ax->gap, false}};
     cs = run_spec(ax, "chart-memory", "memory", CHART_BYTES, sm, 3);
     chart_svg(f, &cs);
 
     snprintf(note, sizeof note, "sync %.0f%% of the time, %lld switches, %lld dropped, %lld kills",
              r->sync_share * 100, (long long)r->switches, (long long)r->dropped,
              (long long)r->kills);
-    struct chart_series sq = {"logger queue", c->queue, c->n, "#222", false, ax->gap};
+    struct chart_series sq = {"logger queue", c->queue, c->n, "#222", false, ax->gap, false};
     cs = run_spec(ax, "chart-logger", "logger queue (shaded: logger mode)", CHART_COUNT, &sq, 1);
     cs.bands = c->bands;
     cs.nbands = c->nbands;
@@ -364,7 +365,8 @@ static void run_load(FILE *f, const struct report *rep, const struct run_curves 
     } else {
         snprintf(note, sizeof note, "no reply recorded");
     }
-    struct chart_series sr = {"requests sent/s", c->rate, c->nrate, palette[3], false, ax->gap};
+    struct chart_series sr = {"requests sent/s", c->rate, c->nrate, palette[3], false,
+                              ax->gap,           false};
     struct chart_spec cs =
         run_spec(ax, "chart-requests", "request rate (sent)", CHART_RATE, &sr, 1);
     cs.note = note;
@@ -542,9 +544,9 @@ int html_write_sweep(const char *path, const char *title, const char *notes,
         const char *color = palette[i % NPALETTE];
         bool dashed = (i / NPALETTE) % 2 == 1;
         sp[i] = (struct chart_series){
-            curves[i].label, curves[i].processes, curves[i].nprocesses, color, dashed, 0};
-        sm[i] = (struct chart_series){curves[i].label, curves[i].memory, curves[i].nmemory,
-                                      color,           dashed,           0};
+            curves[i].label, curves[i].processes, curves[i].nprocesses, color, dashed, 0, false};
+        sm[i] = (struct chart_series){
+            curves[i].label, curves[i].memory, curves[i].nmemory, color, dashed, 0, false};
     }
     fputs("<h2>Processes</h2>\n", f);
     struct chart_spec cs = {.id = "chart-sweep-processes",

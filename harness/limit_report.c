@@ -50,13 +50,12 @@ static void cells_of(const struct limit_report *rep, const struct limit_trial_ru
     snprintf(buf[11], 96, "%.95s", tr->dir);
 }
 
-/* "between 1200/s and 1320/s (10%)" and friends: the knee in words into buf. */
-static void knee_words(const struct limit_report *rep, char *buf, size_t len)
+char *limit_report_knee_words(const struct scenario *sc, const struct limit_result *r, char *buf,
+                              size_t len)
 {
-    const struct limit_result *r = &rep->res;
     char lo[32], hi[32];
-    limit_report_value(rep->sc, r->low, lo, sizeof lo);
-    limit_report_value(rep->sc, r->high, hi, sizeof hi);
+    limit_report_value(sc, r->low, lo, sizeof lo);
+    limit_report_value(sc, r->high, hi, sizeof hi);
     if (r->has_low && r->has_high)
         snprintf(buf, len, "between %s (passed) and %s (failed), precision %.1f%%", lo, hi,
                  r->precision * 100);
@@ -66,6 +65,40 @@ static void knee_words(const struct limit_report *rep, char *buf, size_t len)
         snprintf(buf, len, "above %s (nothing tried failed)", lo);
     else
         snprintf(buf, len, "unknown (no trial finished)");
+    return buf;
+}
+
+/* The trials whose generator was the limit, by reason, and what it means for the knee. */
+static void generator_note(FILE *f, const struct limit_report *rep)
+{
+    static const struct {
+        unsigned bit;
+        const char *why;
+    } reasons[] = {
+        {LIMIT_GEN_CPU, "the harness used more than %.0f%% of a core"},
+        {LIMIT_GEN_BEHIND, "the load fell behind its schedule with connections free"},
+    };
+    fprintf(f, "  note     the load generator may have limited trials marked '!' (cpu column):\n");
+    for (size_t k = 0; k < sizeof reasons / sizeof reasons[0]; k++) {
+        const char *sep = "";
+        for (size_t i = 0; i < rep->ntrials; i++)
+            if (rep->trials[i].gen_reason & reasons[k].bit) {
+                if (!*sep) {
+                    fputs("           ", f);
+                    fprintf(f, reasons[k].why, LIMIT_TRIAL_CPU_BOUND * 100);
+                    fputs(": trial", f);
+                }
+                fprintf(f, "%s %u", sep, rep->trials[i].n);
+                sep = ",";
+            }
+        if (*sep)
+            fputs("\n", f);
+    }
+    fprintf(f, "           %s\n",
+            rep->knee_generator_bound
+                ? "a trial at the knee's bracket was one: the knee may be the generator's, not the "
+                  "node's"
+                : "none at the knee's bracket: the knee is the node's");
 }
 
 void limit_report_text(FILE *f, const struct limit_report *rep)
@@ -94,7 +127,7 @@ void limit_report_text(FILE *f, const struct limit_report *rep)
             fprintf(f, " %-*s", (int)w[c], buf[c]);
         fprintf(f, "\n");
     }
-    knee_words(rep, words, sizeof words);
+    limit_report_knee_words(rep->sc, &rep->res, words, sizeof words);
     fprintf(f, "\n  knee     %s%s\n", words,
             rep->interrupted  ? " (interrupted: the bracket so far)"
             : rep->budget_hit ? " (budget reached: the bracket so far)"
@@ -121,16 +154,23 @@ void limit_report_text(FILE *f, const struct limit_report *rep)
                 limit_report_value(rep->sc, rep->gate_threshold, a, sizeof a),
                 rep->gate_ok ? "pass" : "FAIL");
     if (rep->generator_bound)
-        fprintf(f,
-                "  note     the load generator used more than %.0f%% of a core in a trial "
-                "(cpu column '!'): the knee may be the harness's\n",
-                LIMIT_TRIAL_CPU_BOUND * 100);
+        generator_note(f, rep);
     fprintf(f, "  cost     %zu trials (%u short, %u full), %.0f node-seconds, %.0f s wall\n",
             rep->ntrials, r->short_trials, r->full_trials, rep->node_s, rep->wall_s);
     fprintf(f,
             "           a plain staircase to the same precision: %.0f trials, ~%.0f "
             "node-seconds\n",
             rep->staircase_trials, rep->staircase_node_s);
+}
+
+/* A trial's generator evidence: why it was bound, scheduled vs sent, the lag. */
+static json_t *generator_json(const struct limit_trial_run *tr)
+{
+    return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I}", "cpu_bound",
+                     (tr->gen_reason & LIMIT_GEN_CPU) != 0, "fell_behind",
+                     (tr->gen_reason & LIMIT_GEN_BEHIND) != 0, "scheduled",
+                     (json_int_t)tr->gen.scheduled, "sent", (json_int_t)tr->gen.sent, "max_backlog",
+                     (json_int_t)tr->gen.max_backlog, "behind_samples", (json_int_t)tr->gen.behind);
 }
 
 json_t *limit_report_json(const struct limit_report *rep)
@@ -153,6 +193,7 @@ json_t *limit_report_json(const struct limit_report *rep)
     json_object_set_new(root, "exit_code", json_integer(rep->exit_code));
     json_object_set_new(root, "interrupted", json_boolean(rep->interrupted));
     json_object_set_new(root, "budget_reached", json_boolean(rep->budget_hit));
+    json_object_set_new(root, "generator_bound", json_boolean(rep->generator_bound));
     json_t *knee = json_object();
     json_object_set_new(knee, "low", r->has_low ? json_real(r->low) : json_null());
     json_object_set_new(knee, "high", r->has_high ? json_real(r->high) : json_null());
@@ -167,6 +208,7 @@ json_t *limit_report_json(const struct limit_report *rep)
     json_object_set_new(knee, "mode",
                         r->has_high ? json_string(limit_mode_name(r->mode)) : json_null());
     json_object_set_new(knee, "inversions", json_integer(r->inversions));
+    json_object_set_new(knee, "generator_bound", json_boolean(rep->knee_generator_bound));
     json_object_set_new(knee, "log_lines_per_s",
                         rep->lines_per_request > 0 && r->has_low &&
                                 sc->limit_axis == LIMIT_AXIS_RATE
@@ -174,7 +216,7 @@ json_t *limit_report_json(const struct limit_report *rep)
                             : json_null());
     json_object_set_new(root, "knee", knee);
     json_object_set_new(root, "gate",
-                        rep->has_gate ? json_pack("{s:f, s:f, s:f, s:b}", "min", sc->limit_min,
+                        rep->has_gate ? json_pack("{s:f, s:f, s:f, s:b}", "min", sc->limit_min.v,
                                                   "headroom", sc->limit_headroom, "threshold",
                                                   rep->gate_threshold, "ok", rep->gate_ok)
                                       : json_null());
@@ -198,11 +240,45 @@ json_t *limit_report_json(const struct limit_report *rep)
             tr->stopped_early, "seconds", tr->seconds, "harness_cpu", tr->cpu_s,
             "harness_cpu_share", tr->cpu_share, "generator_bound", tr->generator_bound, "dir",
             tr->dir);
+        json_object_set_new(t, "generator", generator_json(tr));
+        json_object_set_new(t, "load_tail",
+                            json_pack("{s:I, s:f, s:f}", "samples", (json_int_t)tr->tail.n,
+                                      "processes_slope", tr->tail.slope, "sync_share",
+                                      tr->tail.sync_share));
         sweep_result_json(t, &tr->r);
         json_array_append_new(trials, t);
     }
     json_object_set_new(root, "trials", trials);
     return root;
+}
+
+/* One trial's limit.csv row. */
+static void csv_row(FILE *f, const struct limit_trial_run *tr)
+{
+    fprintf(f, "%u", tr->n);
+    report_csv_num(f, tr->t.value);
+    fprintf(f, ",%s,%s,%u,", limit_stage_name(tr->t.stage),
+            tr->t.length == LIMIT_FULL ? "full" : "short", tr->t.run);
+    report_csv_field(f, tr->r.ran ? tr->r.verdict : "error");
+    fprintf(f, ",%s,%s", tr->passed ? "" : limit_mode_name(tr->mode),
+            tr->stopped_early ? "true" : "false");
+    const double nums[] = {tr->r.peak_processes,
+                           tr->r.peak_memory,
+                           tr->r.p99,
+                           tr->r.sync_share,
+                           tr->r.not_ok,
+                           tr->r.dropped,
+                           tr->tail.slope,
+                           tr->tail.sync_share,
+                           tr->seconds,
+                           tr->cpu_s,
+                           (double)tr->gen.scheduled,
+                           (double)tr->gen.sent};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+        report_csv_num(f, nums[k]);
+    fprintf(f, ",%s,", tr->generator_bound ? "true" : "false");
+    report_csv_field(f, tr->dir);
+    fputc('\n', f);
 }
 
 char *limit_report_csv(const struct limit_report *rep)
@@ -212,18 +288,12 @@ char *limit_report_csv(const struct limit_report *rep)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    fprintf(f, "n,value,stage,length,run,verdict,mode,stopped_early,peak_processes,peak_memory,"
-               "p99_s,sync_share,not_ok,dropped,seconds,harness_cpu_s,generator_bound,dir\n");
-    for (size_t i = 0; i < rep->ntrials; i++) {
-        const struct limit_trial_run *tr = &rep->trials[i];
-        fprintf(f, "%u,%.0f,%s,%s,%u,%s,%s,%d,%.0f,%.0f,%.6f,%.4f,%.6f,%.0f,%.3f,%.3f,%d,%s\n",
-                tr->n, tr->t.value, limit_stage_name(tr->t.stage),
-                tr->t.length == LIMIT_FULL ? "full" : "short", tr->t.run,
-                tr->r.ran ? tr->r.verdict : "error", tr->passed ? "" : limit_mode_name(tr->mode),
-                tr->stopped_early, tr->r.peak_processes, tr->r.peak_memory, tr->r.p99,
-                tr->r.sync_share, tr->r.not_ok, tr->r.dropped, tr->seconds, tr->cpu_s,
-                tr->generator_bound, tr->dir);
-    }
+    fputs("n,value,stage,length,run,verdict,mode,stopped_early,peak_processes,peak_memory,p99_s,"
+          "sync_share,not_ok,dropped,tail_processes_slope,tail_sync_share,seconds,harness_cpu_s,"
+          "scheduled,sent,generator_bound,dir\n",
+          f);
+    for (size_t i = 0; i < rep->ntrials; i++)
+        csv_row(f, &rep->trials[i]);
     if (fclose(f) != 0) {
         free(text);
         return NULL;
@@ -231,30 +301,42 @@ char *limit_report_csv(const struct limit_report *rep)
     return text;
 }
 
-int limit_report_junit(const char *path, const struct limit_report *rep, char *err)
+int limit_report_junit_cases(const char *path, const char *suite,
+                             const struct limit_junit_case *cases, size_t n, char *err)
 {
-    char *text = NULL, words[256], a[32];
-    size_t len = 0;
+    char *text = NULL, a[32];
+    size_t len = 0, failures = 0, errors = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f) {
         lj_err(err, "out of memory");
         return -1;
     }
-    bool errored = rep->exit_code == LJ_EXIT_HARNESS || rep->exit_code == LJ_EXIT_INTERRUPTED;
-    bool failed = rep->has_gate && !rep->gate_ok && !errored;
-    knee_words(rep, words, sizeof words);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite "
-               "name=\"logjam limit ");
-    chart_escape(f, rep->sc->name);
-    fprintf(f, "\" tests=\"1\" failures=\"%d\" errors=\"%d\">\n", failed, errored);
-    fprintf(f, "    <testcase classname=\"logjam.limit\" name=\"knee &gt;= %s\">",
-            limit_report_value(rep->sc, rep->has_gate ? rep->gate_threshold : NAN, a, sizeof a));
-    if (errored || failed) {
-        fprintf(f, "\n      <%s message=\"knee ", errored ? "error" : "failure");
-        chart_escape(f, words);
-        fprintf(f, "\"/>\n    ");
+    for (size_t i = 0; i < n; i++) {
+        errors += cases[i].errored;
+        failures += cases[i].failed && !cases[i].errored;
     }
-    fprintf(f, "</testcase>\n  </testsuite>\n</testsuites>\n");
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"", f);
+    chart_escape(f, suite);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", n, failures, errors);
+    for (size_t i = 0; i < n; i++) {
+        const struct limit_junit_case *c = &cases[i];
+        fputs("    <testcase classname=\"logjam.limit\" name=\"", f);
+        if (c->variant) {
+            chart_escape(f, c->variant);
+            fputs(": ", f);
+        }
+        if (c->has_gate)
+            fprintf(f, "knee &gt;= %s\">", limit_report_value(c->sc, c->threshold, a, sizeof a));
+        else
+            fputs("the search ended\">", f);
+        if (c->errored || c->failed) {
+            fprintf(f, "\n      <%s message=\"knee ", c->errored ? "error" : "failure");
+            chart_escape(f, c->words);
+            fprintf(f, "\"/>\n    ");
+        }
+        fputs("</testcase>\n", f);
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
     if (fclose(f) != 0) {
         free(text);
         lj_err(err, "out of memory");
@@ -263,6 +345,24 @@ int limit_report_junit(const char *path, const struct limit_report *rep, char *e
     int rc = report_write(path, text, err) < 0 ? -1 : 0;
     free(text);
     return rc;
+}
+
+bool limit_report_errored(int exit_code)
+{
+    return exit_code == LJ_EXIT_HARNESS || exit_code == LJ_EXIT_INTERRUPTED;
+}
+
+int limit_report_junit(const char *path, const struct limit_report *rep, char *err)
+{
+    char suite[SCENARIO_PATH_LEN + 16];
+    struct limit_junit_case c = {.sc = rep->sc,
+                                 .has_gate = rep->has_gate,
+                                 .threshold = rep->gate_threshold,
+                                 .errored = limit_report_errored(rep->exit_code),
+                                 .failed = rep->has_gate && !rep->gate_ok};
+    limit_report_knee_words(rep->sc, &rep->res, c.words, sizeof c.words);
+    snprintf(suite, sizeof suite, "logjam limit %s", rep->sc->name);
+    return limit_report_junit_cases(path, suite, &c, 1, err);
 }
 
 int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
@@ -274,7 +374,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
                **cls = calloc(n, sizeof *cls);
     char(*hrefs)[SWEEP_PATH_LEN] = calloc(n, sizeof *hrefs);
     struct chart_point *peak = calloc(n, sizeof *peak), *p99 = calloc(n, sizeof *p99);
-    char title[SCENARIO_PATH_LEN + SWEEP_LABEL_LEN + 16], notes[512], words[256];
+    char title[SCENARIO_PATH_LEN + SWEEP_LABEL_LEN + 16], notes[768], words[256];
     int rc = -1;
     if (!buf || !cells || !links || !cls || !hrefs || !peak || !p99) {
         lj_err(err, "out of memory");
@@ -290,7 +390,7 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
         links[i] = hrefs[i];
         cls[i] = tr->passed ? "pass" : tr->r.ran ? "fail" : "error";
         if (tr->r.ran && !isnan(tr->r.peak_processes) && tr->r.peak_processes > 0) {
-            peak[np] = (struct chart_point){tr->t.value, log10(tr->r.peak_processes)};
+            peak[np] = (struct chart_point){tr->t.value, tr->r.peak_processes};
             p99[np++] = (struct chart_point){tr->t.value, isnan(tr->r.p99) ? 0 : tr->r.p99};
         }
     }
@@ -304,26 +404,32 @@ int limit_report_html(const char *path, const char *link_base, const struct limi
             p99[k] = p99[k - 1];
             p99[k - 1] = t;
         }
-    knee_words(rep, words, sizeof words);
+    limit_report_knee_words(rep->sc, &rep->res, words, sizeof words);
     snprintf(title, sizeof title, "logjam limit %s%s%s", rep->sc->name, rep->label ? " " : "",
              rep->label ? rep->label : "");
-    snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.", words,
-             rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials, rep->node_s);
+    snprintf(notes, sizeof notes, "Knee %s; beyond it: %s. %zu trials, %.0f node-seconds.%s", words,
+             rep->res.has_high ? limit_mode_name(rep->res.mode) : "-", rep->ntrials, rep->node_s,
+             rep->knee_generator_bound
+                 ? " A trial at the knee's bracket was generator-bound ('!' in the cpu column): "
+                   "the knee may be the generator's, not the node's."
+             : rep->generator_bound
+                 ? " Trials marked '!' in the cpu column were generator-bound (none at the knee)."
+                 : "");
     struct html_table t = {NCOLS, (unsigned)rep->ntrials, head, cells, links, cls};
-    struct chart_series sp = {
-        .label = "peak processes (log10)", .pts = peak, .n = np, .color = "#c0392b"};
+    struct chart_series sp = {.label = "peak processes", .pts = peak, .n = np, .color = "#c0392b"};
     struct chart_series sl = {.label = "p(99) latency", .pts = p99, .n = np, .color = "#2c6fbb"};
     struct chart_marker mk[2] = {{rep->res.low, "highest pass"}, {rep->res.high, "lowest fail"}};
     size_t nmk = rep->res.has_low && rep->res.has_high ? 2 : 0;
     struct chart_spec charts[2] = {
         {.id = "chart-limit-processes",
-         .title = "peak processes, log10 (3 = 1,000; 5 = 100,000) against the axis",
+         .title = "peak processes (log scale) against the axis",
          .series = &sp,
          .nseries = 1,
          .markers = mk,
          .nmarkers = nmk,
          .height = 300,
-         .x_count = true},
+         .x_count = true,
+         .y_log = true},
         {.id = "chart-limit-p99",
          .title = "p(99) latency against the axis",
          .unit = CHART_SECONDS,

@@ -25,7 +25,9 @@ struct limit_report {
     double lines_per_request; /* log lines a request asks for (`logs=N`); 0 = not said */
     bool has_gate, gate_ok;
     double gate_threshold; /* the knee must be at least this (axis units) */
-    bool interrupted, budget_hit, harness_error, generator_bound;
+    bool interrupted, budget_hit, harness_error;
+    bool generator_bound;      /* some trial was generator-bound (its gen_reason != 0) */
+    bool knee_generator_bound; /* a trial at the bracket's low or high end was */
     double wall_s, node_s, budget_s;
     double staircase_trials; /* a plain staircase of the same precision (limit_staircase_trials) */
     double staircase_node_s; /* its trials at the mean length of this search's short trials */
@@ -44,12 +46,34 @@ void limit_report_text(FILE *f, const struct limit_report *rep);
 json_t *limit_report_json(const struct limit_report *rep);
 char *limit_report_csv(const struct limit_report *rep);
 
+/* "between 1200/s (passed) and 1320/s (failed), precision 10.0%" and friends: r's knee in
+ * words into buf; returns buf. */
+char *limit_report_knee_words(const struct scenario *sc, const struct limit_result *r, char *buf,
+                              size_t len);
+
+/* True for the exit codes that mean a search did not end (harness error, interrupted). */
+bool limit_report_errored(int exit_code);
+
+/* One JUnit testcase: a search's [limit] gate (threshold when has_gate), or its ending. */
+struct limit_junit_case {
+    const char *variant;       /* "VARIANT: " before the name; NULL for none */
+    const struct scenario *sc; /* the axis, for the threshold's unit */
+    bool has_gate, failed, errored;
+    double threshold;
+    char words[256]; /* the knee in words (limit_report_knee_words), the failure's message */
+};
+
+/* JUnit XML to path: one testsuite named suite, a testcase per case, a <failure> for a failed
+ * gate and an <error> for a search that did not end. Returns 0, or -1 with err. */
+int limit_report_junit_cases(const char *path, const char *suite,
+                             const struct limit_junit_case *cases, size_t n, char *err);
+
 /* JUnit XML with one testcase, the [limit] gate (or the search itself without one), to path.
  * Returns 0, or -1 with err. */
 int limit_report_junit(const char *path, const struct limit_report *rep, char *err);
 
 /* The HTML page to path: the knee in words, the trials' table (linked to link_base + each
- * trial's report.html) and two charts against the axis, peak processes (log10) and p(99),
+ * trial's report.html) and two charts against the axis, peak processes (log scale) and p(99),
  * with the bracket's ends marked. Returns 0, or -1 with err. */
 int limit_report_html(const char *path, const char *link_base, const struct limit_report *rep,
                       char *err);

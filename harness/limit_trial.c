@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -65,8 +66,8 @@ static enum limit_mode classify(const struct scenario *sc, const char *summary,
     f.capped = strcmp(tr->r.verdict, "capped") == 0;
     f.baseline_processes = (int64_t)num(root, "processes", "baseline");
     f.peak_processes = (int64_t)tr->r.peak_processes;
-    f.processes_slope = num(root, "processes", "slope");
-    f.sync_share = tr->r.sync_share;
+    f.processes_slope = tr->tail.slope;
+    f.sync_share = tr->tail.sync_share;
     f.recovered = tr->r.recovered;
     f.p99_s = tr->r.p99;
     for (unsigned k = 0; k < sc->ngates; k++)
@@ -83,6 +84,21 @@ static enum limit_mode classify(const struct scenario *sc, const char *summary,
                                                                           : limit_mode_classify(&f);
     json_decref(root);
     return m == LIMIT_MODE_NONE ? LIMIT_MODE_OTHER : m;
+}
+
+/* The trial's samples.csv: the load's last third and the generator's evidence into tr (zero
+ * when the file cannot be read). */
+static void read_samples(const struct scenario *sc, const char *out_dir, struct limit_trial_run *tr)
+{
+    char path[SWEEP_PATH_LEN + SWEEP_LABEL_LEN];
+    struct sample *s;
+    size_t n;
+    snprintf(path, sizeof path, "%.2000s/%.511s/samples.csv", out_dir, tr->dir);
+    if (limit_samples_read(path, &s, &n) != 0)
+        return;
+    limit_samples_tail(s, n, &tr->tail);
+    limit_samples_generator(s, n, sc->rate, &tr->gen);
+    free(s);
 }
 
 int limit_trial_run(const struct scenario *sc, const char *fixture, const char *out_dir,
@@ -109,8 +125,11 @@ int limit_trial_run(const struct scenario *sc, const char *fixture, const char *
     tr->stopped_early = strncmp(tr->r.error, "stopped early", 13) == 0;
     if (tr->stopped_early && tr->seconds < tr->load_s)
         tr->load_s = tr->seconds; /* at most: the load ended early */
+    read_samples(sc, out_dir, tr);
     tr->cpu_share = tr->load_s > 0 ? tr->cpu_s / tr->load_s : 0;
-    tr->generator_bound = tr->cpu_share > LIMIT_TRIAL_CPU_BOUND;
+    tr->gen_reason = (tr->cpu_share > LIMIT_TRIAL_CPU_BOUND ? LIMIT_GEN_CPU : 0) |
+                     (tr->gen.fell_behind ? LIMIT_GEN_BEHIND : 0);
+    tr->generator_bound = tr->gen_reason != 0;
     tr->passed = tr->exit_code == LJ_EXIT_PASS;
     tr->mode = tr->exit_code == LJ_EXIT_GATE ? classify(sc, path, tr) : LIMIT_MODE_NONE;
     return tr->exit_code;

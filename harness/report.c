@@ -572,3 +572,26 @@ int report_junit(const char *path, const struct report *rep, char *err)
     free(text);
     return rc;
 }
+
+void report_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void report_csv_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs(",", f);
+    else
+        fprintf(f, ",%.10g", v);
+}

@@ -57,6 +57,14 @@ int report_junit(const char *path, const struct report *rep, char *err);
  * into buf; returns buf. */
 char *report_gate_value(const struct gate *g, double v, char *buf, size_t len);
 
+/* One CSV cell (sweep.csv, limit.csv): s as is, or quoted with its quotes doubled when it holds a
+ * comma, a quote or a newline. */
+void report_csv_field(FILE *f, const char *s);
+
+/* A comma, then v as %.10g (every digit a double of a count or a rate needs, no trailing
+ * zeros); an empty cell for NAN or infinity. */
+void report_csv_num(FILE *f, double v);
+
 /* Write text (NUL-terminated) to path atomically. Returns 0, or -1 with err. */
 int report_write(const char *path, const char *text, char *err);
 

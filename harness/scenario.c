@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load.h"
 #include "scenario_backend.h"
 #include "scenario_keys.h"
 #include "target_spec.h"
@@ -816,6 +817,26 @@ static int validate_target(const struct loader *ld, const struct scenario *sc, c
     return 0;
 }
 
+/* [limit] from, to and min against the axis: on load.connections, a count (no rate unit, no
+ * fraction). Returns 0, or -1 with err naming where and the value. */
+static int check_axis_values(const struct loader *ld, const struct scenario *sc, char *err)
+{
+    static const char *const keys[] = {"limit.from", "limit.to", "limit.min"};
+    const struct scenario_axis_value *vals[] = {&sc->limit_from, &sc->limit_to, &sc->limit_min};
+    uint64_t u;
+    if (sc->limit_axis != LIMIT_AXIS_CONNECTIONS)
+        return 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (vals[i]->text[0] && units_parse_uint(vals[i]->text, LOAD_MAX_CONNECTIONS, &u) != 0) {
+            lj_err(err,
+                   "%s: bad value '%s' for [limit] %s: the axis load.connections takes a "
+                   "count from 1 to %u, like 50",
+                   BLAME(keys[i]), vals[i]->text, keys[i] + 6, LOAD_MAX_CONNECTIONS);
+            return -1;
+        }
+    return 0;
+}
+
 static int validate(const struct loader *ld, const struct scenario *sc, char *err)
 {
     char a[32], b[32];
@@ -851,7 +872,9 @@ static int validate(const struct loader *ld, const struct scenario *sc, char *er
                BLAME("load.threads", "load.connections"), sc->threads, sc->connections);
         return -1;
     }
-    if (sc->limit_to > 0 && sc->limit_to <= sc->limit_from) {
+    if (check_axis_values(ld, sc, err) != 0)
+        return -1;
+    if (sc->limit_to.v > 0 && sc->limit_to.v <= sc->limit_from.v) {
         lj_err(err, "%s: [limit] to must be above from", BLAME("limit.to", "limit.from"));
         return -1;
     }

@@ -28,6 +28,13 @@
 enum pool_mode { POOL_SPAWN = 0, POOL_BOUNDED };
 /* [limit] axis: the scenario keys a capacity search can vary. */
 enum limit_axis { LIMIT_AXIS_RATE = 0, LIMIT_AXIS_CONNECTIONS, LIMIT_AXIS_COUNT };
+
+/* A value on the [limit] axis (from, to, min): read as a rate when set, checked against the
+ * axis once every key is known (a count, like 50, for load.connections). */
+struct scenario_axis_value {
+    double v;      /* in axis units: req/s or connections; 0 = not set */
+    char text[32]; /* as written ("" = the default 0), for the check and its message */
+};
 /* One row each in scenario_backend.c, in this order. */
 enum logger_backend {
     BACKEND_FIXTURE = 0,
@@ -142,13 +149,13 @@ struct scenario {
     unsigned ngates;
 
     /* [limit] (read by `logjam limit` only; `run` ignores it) */
-    int limit_axis;          /* enum limit_axis: the scenario key the search varies */
-    double limit_from;       /* the first value tried; 0 = a quarter of the scenario's own */
-    double limit_to;         /* the highest value tried; 0 = no cap */
-    double limit_precision;  /* (lowest fail - highest pass) / highest pass */
+    int limit_axis;                        /* enum limit_axis: the scenario key the search varies */
+    struct scenario_axis_value limit_from; /* first value tried; 0 = a quarter of the own */
+    struct scenario_axis_value limit_to;   /* the highest value tried; 0 = no cap */
+    double limit_precision;                /* (lowest fail - highest pass) / highest pass */
     uint64_t limit_trial_us; /* load phase of a search trial; confirmations use run.duration */
-    double limit_min;        /* the gate: the knee at least this (axis units); 0 = none */
-    double limit_headroom;   /* the gate: the knee at least this x load.rate; 0 = none */
+    struct scenario_axis_value limit_min; /* the gate: the knee at least this; 0 = none */
+    double limit_headroom; /* the gate: the knee at least this x load.rate; 0 = none */
 
     /* [sweep] (read by `logjam sweep` only; `run` ignores it) */
     struct sweep_axis sweep[SCENARIO_MAX_SWEEP_KEYS];

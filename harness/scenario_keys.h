@@ -30,6 +30,7 @@ enum key_type {
     K_PERCENT,   /* double fraction, written "10%", > 0; not sent */
     K_FACTOR,    /* double >= 0, written "2x" (or "2"); not sent */
     K_TEXT,      /* char[max]: printable ASCII, no blanks, may be empty; not sent */
+    K_AXIS,      /* struct scenario_axis_value: a rate or a count, checked against limit.axis */
 };
 
 /* One scenario key: the parser, --set, `logjam keys`, the JSON settings block and the

@@ -116,6 +116,9 @@ static void expectation(const struct key *k, char *buf, size_t len)
         snprintf(buf, len, "printable text without blanks, at most %llu bytes",
                  (unsigned long long)k->max - 1);
         break;
+    case K_AXIS:
+        snprintf(buf, len, "a rate like 6000/s, or a count like 50 on load.connections");
+        break;
     }
 }
 
@@ -413,13 +416,29 @@ static enum verdict set_text(struct slot *s)
     return V_OK;
 }
 
+/* A rate, or a plain number: which the axis takes is checked once every key is known. */
+static enum verdict set_axis(struct slot *s)
+{
+    struct scenario_axis_value *a = s->p;
+    void *field = s->p;
+    enum verdict v;
+    if (strlen(s->val) >= sizeof a->text)
+        return V_BAD;
+    s->p = &a->v;
+    v = set_rate(s);
+    s->p = field;
+    if (v == V_OK)
+        snprintf(a->text, sizeof a->text, "%s", a->v == 0 ? "" : s->val);
+    return v;
+}
+
 static enum verdict (*const setters[])(struct slot *) = {
     [K_DURATION] = set_duration, [K_SIZE] = set_size,       [K_RATE] = set_rate,
     [K_UINT] = set_uint,         [K_INT] = set_int,         [K_INT_UNDEF] = set_int,
     [K_INT_INF] = set_int,       [K_BOOL] = set_bool,       [K_ENUM] = set_enum,
     [K_STAGES] = set_stages,     [K_REQUEST] = set_request, [K_PATH] = set_path,
     [K_TRIGGER] = set_trigger,   [K_MS_INF] = set_ms_inf,   [K_PERCENT] = set_percent,
-    [K_FACTOR] = set_factor,     [K_TEXT] = set_text,
+    [K_FACTOR] = set_factor,     [K_TEXT] = set_text,       [K_AXIS] = set_axis,
 };
 
 int scenario_set_value(struct scenario *sc, const struct key *k, const char *value, const char *dir,
@@ -515,6 +534,11 @@ void scenario_format_value(const struct scenario *sc, const struct key *k, char 
     case K_FACTOR:
         snprintf(buf, len, "%gx", *(const double *)(const void *)p);
         break;
+    case K_AXIS: {
+        const struct scenario_axis_value *a = (const void *)p;
+        snprintf(buf, len, "%s", a->text[0] ? a->text : "0");
+        break;
+    }
     }
 }
 

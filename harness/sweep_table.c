@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "units.h"
 #include "util.h"
 
@@ -447,29 +448,6 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
     return root;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_num(FILE *f, double v)
-{
-    if (isnan(v) || isinf(v))
-        fputs(",", f);
-    else
-        fprintf(f, ",%.10g", v);
-}
-
 char *sweep_csv(const struct sweep_result *rows, size_t n)
 {
     char *text = NULL;
@@ -484,23 +462,23 @@ char *sweep_csv(const struct sweep_result *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct sweep_result *r = &rows[i];
         fprintf(f, "%u,", r->index);
-        csv_field(f, r->label);
+        report_csv_field(f, r->label);
         fputc(',', f);
-        csv_field(f, r->dir);
+        report_csv_field(f, r->dir);
         fprintf(f, ",%s,%d", r->ran ? r->verdict : "error", r->exit_code);
-        csv_num(f, r->peak_processes);
-        csv_num(f, r->peak_memory);
-        csv_num(f, r->memory_slope);
-        csv_num(f, r->sync_share);
-        csv_num(f, r->dropped);
-        csv_num(f, r->p99);
-        csv_num(f, r->not_ok);
-        csv_num(f, r->recovered ? r->recovery_time : NAN);
+        report_csv_num(f, r->peak_processes);
+        report_csv_num(f, r->peak_memory);
+        report_csv_num(f, r->memory_slope);
+        report_csv_num(f, r->sync_share);
+        report_csv_num(f, r->dropped);
+        report_csv_num(f, r->p99);
+        report_csv_num(f, r->not_ok);
+        report_csv_num(f, r->recovered ? r->recovery_time : NAN);
         fprintf(f, ",%s,%s", r->recovered ? "true" : "false", r->stuck ? "true" : "false");
-        csv_num(f, r->leaked);
+        report_csv_num(f, r->leaked);
         fprintf(f, ",%u,%u", r->nruns, r->npassed);
-        csv_num(f, r->peak_processes_min);
-        csv_num(f, r->peak_processes_max);
+        report_csv_num(f, r->peak_processes_min);
+        report_csv_num(f, r->peak_processes_max);
         fputc('\n', f);
     }
     if (fclose(f) != 0) {

@@ -11,6 +11,9 @@ grep -q "^logjam: --set limit.axis=load.rat: bad value 'load.rat' for \[limit\] 
     "$T/stderr" || fail "bad axis: $(cat "$T/stderr")"
 run_logjam 104 limit scenarios/incident.ini --precision 0 --out "$T/bad"
 grep -q "bad value '0' for \[limit\] precision" "$T/stderr" || fail "precision: $(cat "$T/stderr")"
+run_logjam 104 limit scenarios/incident.ini --axis load.connections --from 50/s --out "$T/bad"
+grep -q "bad value '50/s' for \[limit\] from: the axis load.connections takes a count" "$T/stderr" ||
+    fail "a rate on the connections axis: $(cat "$T/stderr")"
 printf '[load]\nrate = 0/s\n[limit]\nheadroom = 2x\n' >"$T/bad.ini"
 run_logjam 104 limit "$T/bad.ini" --out "$T/bad"
 grep -q "bad.ini:4: \[limit\] headroom is a multiple of \[load\] rate" "$T/stderr" ||

@@ -168,6 +168,66 @@ START_TEST(test_chart_svg_path_max_is_data_max)
 }
 END_TEST
 
+START_TEST(test_chart_svg_log_axis_ticks_at_powers_of_ten)
+{
+    static const struct chart_point pts[] = {{100, 150}, {200, 1000}, {300, 80000}};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct chart_series se = {.label = "peak", .pts = pts, .n = 3};
+    struct chart_spec sp = {
+        .id = "log", .title = "peak", .series = &se, .nseries = 1, .x_count = true, .y_log = true};
+    ck_assert_int_eq(chart_svg(f, &sp), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "data-y-scale=\"log\""));
+    ck_assert(attr(text, "data-y-bottom") == 100);
+    ck_assert(attr(text, "data-y-top") == 100000);
+    ck_assert_ptr_nonnull(strstr(text, ">1k</text>"));
+    ck_assert_ptr_nonnull(strstr(text, ">10k</text>"));
+    ck_assert_ptr_nonnull(strstr(text, ">100k</text>"));
+    ck_assert_ptr_null(strstr(text, ">50k</text>")); /* no linear ticks */
+    /* 1000 is one decade of three above the bottom: a third of the way up */
+    double top = attr(text, "data-plot-top"), bottom = attr(text, "data-plot-bottom");
+    const char *d = strstr(text, " d=\"M");
+    double x0, y0, x1, y1;
+    ck_assert_int_eq(sscanf(d, " d=\"M%lf %lf L%lf %lf", &x0, &y0, &x1, &y1), 4);
+    ck_assert_msg(fabs(y0 - (bottom - (log10(150) - 2) / 3 * (bottom - top))) < 0.01, "y0 %g", y0);
+    ck_assert_msg(fabs(y1 - (bottom - (bottom - top) / 3)) < 0.01, "y1 %g", y1);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_chart_svg_dots_on_named_categories)
+{
+    static const struct chart_point pts[] = {{1, 1000}, {2, 4000}};
+    static const char *const names[] = {"quiet", "<loud>"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct chart_series se = {.label = "knee", .pts = pts, .n = 2, .dots = true};
+    struct chart_spec sp = {.id = "k",
+                            .title = "knees",
+                            .unit = CHART_RATE,
+                            .series = &se,
+                            .nseries = 1,
+                            .x_names = names,
+                            .nx_names = 2};
+    ck_assert_int_eq(chart_svg(f, &sp), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, ">quiet</text>"));
+    ck_assert_ptr_nonnull(strstr(text, ">&lt;loud&gt;</text>"));
+    ck_assert_ptr_null(strstr(text, "<path")); /* dots, no line */
+    const char *c1 = strstr(text, "<circle"), *c2 = c1 ? strstr(c1 + 1, "<circle") : NULL;
+    ck_assert_ptr_nonnull(c2);
+    ck_assert_ptr_null(strstr(c2 + 1, "<circle"));
+    /* categories at 1 and 2 on an axis from 0.5 to 2.5: a quarter and three quarters across */
+    double x1 = strtod(strstr(c1, "cx=\"") + 4, NULL), x2 = strtod(strstr(c2, "cx=\"") + 4, NULL);
+    ck_assert_msg(fabs(x1 - (72 + 0.25 * (1100 - 72 - 24))) < 0.01, "x1 %g", x1);
+    ck_assert_msg(fabs(x2 - (72 + 0.75 * (1100 - 72 - 24))) < 0.01, "x2 %g", x2);
+    free(text);
+}
+END_TEST
+
 /* The subpaths ("M" commands) of the first <path> in svg. */
 static size_t path_moves(const char *svg)
 {
@@ -326,6 +386,8 @@ Suite *chart_suite(void)
     tcase_add_test(tc, test_chart_svg_breaks_the_line_at_gaps);
     tcase_add_test(tc, test_chart_svg_legend_rows_push_the_plot_down);
     tcase_add_test(tc, test_chart_svg_bytes_axis_ticks_in_binary_units);
+    tcase_add_test(tc, test_chart_svg_log_axis_ticks_at_powers_of_ten);
+    tcase_add_test(tc, test_chart_svg_dots_on_named_categories);
     suite_add_tcase(s, tc);
     tc = tcase_create("sparkline");
     tcase_add_test(tc, test_chart_sparkline_maps_min_to_lowest_and_max_to_full);

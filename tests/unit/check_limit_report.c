@@ -109,12 +109,61 @@ START_TEST(test_limit_report_json_and_csv_agree)
     ck_assert_uint_eq(json_array_size(t), 3);
     ck_assert(json_is_true(json_object_get(json_array_get(t, 1), "stopped_early")));
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, 1), "verdict")), "fail");
-    ck_assert_ptr_nonnull(strstr(csv, "\n2,1500,grow,short,1,fail,pile-up,1,50000,"));
-    ck_assert_ptr_nonnull(strstr(csv, "\n3,1000,confirm,full,1,pass,,0,300,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n2,1500,grow,short,1,fail,pile-up,true,50000,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n3,1000,confirm,full,1,pass,,false,300,"));
     json_decref(js);
     free(csv);
 }
 END_TEST
+
+START_TEST(test_limit_report_generator_bound_trials_are_said)
+{
+    struct limit_report rep;
+    char *text = NULL;
+    size_t len = 0;
+    made_up(&rep);
+    trials[1].gen_reason = LIMIT_GEN_BEHIND;
+    trials[1].generator_bound = true;
+    trials[1].cpu_share = 0.4;
+    trials[1].gen = (struct limit_samples_gen){.scheduled = 15000, .sent = 9000, .behind = 7};
+    trials[0].gen_reason = LIMIT_GEN_CPU;
+    trials[0].generator_bound = true;
+    trials[0].cpu_share = 0.9;
+    snprintf(trials[2].dir, sizeof trials[2].dir, "a,\"b\"");
+    rep.generator_bound = rep.knee_generator_bound = true;
+    FILE *f = open_memstream(&text, &len);
+    limit_report_text(f, &rep);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, " 40%! "));
+    ck_assert_ptr_nonnull(strstr(text, "more than 80% of a core: trial 1\n"));
+    ck_assert_ptr_nonnull(strstr(text, "behind its schedule with connections free: trial 2\n"));
+    ck_assert_ptr_nonnull(strstr(text, "the knee may be the generator's"));
+    free(text);
+    json_t *js = limit_report_json(&rep);
+    const json_t *g =
+        json_object_get(json_array_get(json_object_get(js, "trials"), 1), "generator");
+    ck_assert(json_is_true(json_object_get(g, "fell_behind")));
+    ck_assert(json_is_false(json_object_get(g, "cpu_bound")));
+    ck_assert_int_eq(json_integer_value(json_object_get(g, "scheduled")), 15000);
+    ck_assert(json_is_true(json_object_get(json_object_get(js, "knee"), "generator_bound")));
+    json_decref(js);
+    char *csv = limit_report_csv(&rep);
+    ck_assert_ptr_nonnull(strstr(csv, ",15000,9000,true,02-1500\n"));
+    ck_assert_ptr_nonnull(strstr(csv, ",false,\"a,\"\"b\"\"\"\n")); /* quoted, quotes doubled */
+    free(csv);
+}
+END_TEST
+
+/* path's text into buf (len bytes, NUL-terminated), then path removed. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(path);
+}
 
 START_TEST(test_limit_report_junit_fails_below_the_gate)
 {
@@ -127,14 +176,33 @@ START_TEST(test_limit_report_junit_fails_below_the_gate)
     rep.gate_ok = false;
     rep.exit_code = 99;
     ck_assert_int_eq(limit_report_junit(path, &rep, err), 0);
-    FILE *f = fopen(path, "r");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(path);
+    slurp(path, buf, sizeof buf);
     ck_assert_ptr_nonnull(strstr(buf, "failures=\"1\" errors=\"0\""));
     ck_assert_ptr_nonnull(strstr(buf, "name=\"knee &gt;= 900/s\""));
     ck_assert_ptr_nonnull(strstr(buf, "<failure message=\"knee between 1000/s"));
+}
+END_TEST
+
+START_TEST(test_limit_report_junit_one_case_per_variant)
+{
+    char err[LJ_ERR_LEN], path[] = "/tmp/check_limit_junitXXXXXX", buf[2048];
+    struct limit_report rep;
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    made_up(&rep);
+    struct limit_junit_case c[3] = {
+        {.variant = "quiet", .sc = &sc, .has_gate = true, .threshold = 900},
+        {.variant = "<loud>", .sc = &sc, .has_gate = true, .threshold = 900, .failed = true},
+        {.variant = "odd", .sc = &sc, .errored = true}};
+    snprintf(c[1].words, sizeof c[1].words, "below 500/s");
+    ck_assert_int_eq(limit_report_junit_cases(path, "logjam limit t", c, 3, err), 0);
+    slurp(path, buf, sizeof buf);
+    ck_assert_ptr_nonnull(strstr(buf, "tests=\"3\" failures=\"1\" errors=\"1\""));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"quiet: knee &gt;= 900/s\"></testcase>"));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"&lt;loud&gt;: knee &gt;= 900/s\">\n      "
+                                      "<failure message=\"knee below 500/s\"/>"));
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"odd: the search ended\">\n      <error"));
 }
 END_TEST
 
@@ -169,7 +237,9 @@ Suite *limit_report_suite(void)
     TCase *tc = tcase_create("output");
     tcase_add_test(tc, test_limit_report_text_has_every_trial_and_the_knee);
     tcase_add_test(tc, test_limit_report_json_and_csv_agree);
+    tcase_add_test(tc, test_limit_report_generator_bound_trials_are_said);
     tcase_add_test(tc, test_limit_report_junit_fails_below_the_gate);
+    tcase_add_test(tc, test_limit_report_junit_one_case_per_variant);
     tcase_add_test(tc, test_limit_trial_scenario_sets_the_axis_and_shortens);
     suite_add_tcase(s, tc);
     return s;

@@ -539,9 +539,9 @@ END_TEST
 START_TEST(test_scenario_limit_section)
 {
     load_ok("[load]\nrate = 3000/s\n[limit]\naxis = load.connections\nfrom = 100\nto = 4000\n"
-            "precision = 5%\ntrial = 8s\nmin = 6000/s\nheadroom = 2x\n");
+            "precision = 5%\ntrial = 8s\nmin = 6000\nheadroom = 2x\n");
     ck_assert_int_eq(sc.limit_axis, LIMIT_AXIS_CONNECTIONS);
-    ck_assert(sc.limit_from == 100 && sc.limit_to == 4000 && sc.limit_min == 6000);
+    ck_assert(sc.limit_from.v == 100 && sc.limit_to.v == 4000 && sc.limit_min.v == 6000);
     ck_assert(fabs(sc.limit_precision - 0.05) < 1e-12 && sc.limit_headroom == 2);
     ck_assert_uint_eq(sc.limit_trial_us, 8000000);
     load_ok("[load]\nrate = 10/s\n[limit]\nheadroom = 1.5\n");
@@ -555,6 +555,21 @@ START_TEST(test_scenario_limit_section)
     load_bad("[limit]\nheadroom = 2x\n",
              "t.ini:2: [limit] headroom is a multiple of [load] rate: set a rate, or use min");
     load_bad("[limit]\nfrom = 500\nto = 400\n", "t.ini:3: [limit] to must be above from");
+    /* from, to and min read by the axis: a count on load.connections, a rate on load.rate */
+    load_ok("[limit]\nfrom = 50\nto = 6000/s\n");
+    ck_assert(sc.limit_from.v == 50 && sc.limit_to.v == 6000);
+    load_ok("[limit]\nfrom = 30/m\n");
+    ck_assert(sc.limit_from.v == 0.5);
+    load_bad("[limit]\naxis = load.connections\nfrom = 50/s\n",
+             "t.ini:3: bad value '50/s' for [limit] from: the axis load.connections takes a count "
+             "from 1 to 100000, like 50");
+    load_bad("[limit]\nto = 2.5\naxis = load.connections\n",
+             "t.ini:2: bad value '2.5' for [limit] to: the axis load.connections");
+    load_bad("[limit]\naxis = load.connections\nmin = 200000\n",
+             "t.ini:3: bad value '200000' for [limit] min");
+    load_bad("[limit]\nfrom = 50 lots\n",
+             "t.ini:2: bad value '50 lots' for [limit] from: expected a rate like 6000/s, or a "
+             "count like 50 on load.connections");
     load_bad("[limt]\nmin = 1\n", "t.ini:1: unknown section [limt] (did you mean [limit]?)");
 }
 END_TEST
@@ -908,7 +923,7 @@ START_TEST(test_scenario_foreach_round_trip)
                "requests.failed = rate < 1%\nmemory.total = slope < -1MiB/s\n");
     round_trip("[run]\nduration = 1m\n[load]\nstages = 10s:1000/s, 30s:0.25/s, 20s:0/s\n");
     round_trip("[load]\nrate = 100/s\n[limit]\naxis = load.connections\nfrom = 10\nto = 900\n"
-               "precision = 2.5%\ntrial = 5s\nmin = 700/s\nheadroom = 1.5x\n");
+               "precision = 2.5%\ntrial = 5s\nmin = 700\nheadroom = 1.5x\n");
 }
 END_TEST
 

@@ -24,6 +24,7 @@
     X(sweep)                                                                                       \
     X(limit_search)                                                                                \
     X(limit_mode)                                                                                  \
+    X(limit_samples)                                                                               \
     X(limit_report)                                                                                \
     X(sweep_table)                                                                                 \
     X(slots)                                                                                       \
