@@ -49,7 +49,16 @@ static const char sweep_usage[] =
     "  started); 105 interrupted (the table of the variants that ran is still written);\n"
     "  2 usage.\n";
 
-enum { SW_VARY = 300, SW_SORT, SW_REPEAT, SW_REPORT, SW_FIXTURE, SW_NOPROGRESS, SW_SHARD, SW_DRYRUN };
+enum {
+    SW_VARY = 300,
+    SW_SORT,
+    SW_REPEAT,
+    SW_REPORT,
+    SW_FIXTURE,
+    SW_NOPROGRESS,
+    SW_SHARD,
+    SW_DRYRUN
+};
 
 static const struct option sweep_options[] = {
     {"set", required_argument, NULL, 's'},
@@ -163,9 +172,9 @@ struct sweep_ctx {
     unsigned n, nrows;
     char dir[SWEEP_PATH_LEN];
     bool interrupted, harness_error;
-    struct shard shard;         /* count 0: not sharded */
-    char hash[SHARD_HASH_LEN];  /* the spec's */
-    json_t *manifest;           /* shard.json, when sharded */
+    struct shard shard;        /* count 0: not sharded */
+    char hash[SHARD_HASH_LEN]; /* the spec's */
+    json_t *manifest;          /* shard.json, when sharded */
 };
 
 /* The scenario, its --vary axes, the shard and every combination checked before anything
@@ -259,8 +268,8 @@ static int run_variant(struct sweep_ctx *x, unsigned v, char *err)
     return 0;
 }
 
-/* Every variant (of the shard) in order; a Ctrl-C between runs starts no more (during a run, the run's own
- * scheme ends it). Returns 0, or an exit code. */
+/* Every variant (of the shard) in order; a Ctrl-C between runs starts no more (during a run, the
+ * run's own scheme ends it). Returns 0, or an exit code. */
 static int run_all(struct sweep_ctx *x)
 {
     char err[LJ_ERR_LEN];
@@ -291,11 +300,11 @@ static json_t *manifest_spec(const struct sweep_ctx *x)
         json_array_append_new(sets, json_string(x->a.overrides[i]));
     for (unsigned i = 0; i < x->a.nvary; i++)
         json_array_append_new(vary, json_string(x->a.vary[i]));
-    json_t *spec = json_pack("{s:s, s:s, s:s, s:i, s:O?, s:O?, s:o, s:o}", "scenario",
-                             x->base->path, "name", x->base->name, "sort",
-                             sweep_sort_name(x->a.sort), "repeat", x->a.repeat, "axes",
-                             json_object_get(js, "axes"), "rows", json_object_get(js, "rows"),
-                             "sets", sets, "vary", vary);
+    json_t *spec =
+        json_pack("{s:s, s:s, s:s, s:i, s:O?, s:O?, s:o, s:o}", "scenario", x->base->path, "name",
+                  x->base->name, "sort", sweep_sort_name(x->a.sort), "repeat", x->a.repeat, "axes",
+                  json_object_get(js, "axes"), "rows", json_object_get(js, "rows"), "sets", sets,
+                  "vary", vary);
     json_decref(js);
     return spec;
 }

@@ -28,8 +28,8 @@ int shard_parse(const char *what, const char *arg, struct shard *out, char *err)
     long i = slash ? whole(arg, slash) : -1;
     long n = slash ? whole(slash + 1, slash + 1 + strlen(slash + 1)) : -1;
     if (i < 1 || n < 1 || i > n || n > SHARD_MAX_COUNT) {
-        lj_err(err, "%s %.100s: expected i/n, whole numbers with 1 <= i <= n <= %d (like 2/3)", what,
-               arg, SHARD_MAX_COUNT);
+        lj_err(err, "%s %.100s: expected i/n, whole numbers with 1 <= i <= n <= %d (like 2/3)",
+               what, arg, SHARD_MAX_COUNT);
         return -1;
     }
     out->index = (unsigned)i;
@@ -195,8 +195,9 @@ int shard_set_check(const struct shard_info *s, size_t n, char *err)
                 return -1;
             }
         if (!s[i].finished) {
-            lj_err(err, "%s: shard %u/%u did not finish (no end time in its shard.json): run it "
-                        "again",
+            lj_err(err,
+                   "%s: shard %u/%u did not finish (no end time in its shard.json): run it "
+                   "again",
                    s[i].dir, s[i].shard.index, s[i].shard.count);
             return -1;
         }

@@ -11,9 +11,9 @@
 #define LJ_VERSION "dev"
 #endif
 
-#define SHARD_MAX_COUNT 1000  /* n of --shard i/n */
-#define SHARD_HASH_LEN 72     /* "sha256:" + 64 hex digits + NUL */
-#define SHARD_DIR_LEN 1024    /* a shard's output directory as given to merge */
+#define SHARD_MAX_COUNT 1000     /* n of --shard i/n */
+#define SHARD_HASH_LEN 72        /* "sha256:" + 64 hex digits + NUL */
+#define SHARD_DIR_LEN 1024       /* a shard's output directory as given to merge */
 #define SHARD_ENV "LOGJAM_SHARD" /* read when --shard is not given */
 
 /* Shard index (1-based) of count; count 0: not sharded (every variant). */

@@ -25,34 +25,46 @@ static json_t *utc_now(void)
     return json_string(buf);
 }
 
-/* The OTP release of the erl on PATH (its root's releases/N/OTP_VERSION, like "25.2.3"), or
- * NULL: the release the variants' nodes start on. */
+/* The OTP release of the Erlang installation whose bin/erl is erl (a path to it): its
+ * releases/N/OTP_VERSION, like "25.2.3", into version; "" when there is none. */
+static void otp_version_of(const char *erl, char *version, size_t len)
+{
+    char pattern[PATH_MAX + 40];
+    glob_t g;
+    char *real = realpath(erl, NULL); /* .../erlang/bin/erl */
+    char *bin = real ? strrchr(real, '/') : NULL;
+    version[0] = '\0';
+    if (!bin) {
+        free(real);
+        return;
+    }
+    *bin = '\0';
+    char *root = strrchr(real, '/');
+    if (root)
+        *root = '\0';
+    snprintf(pattern, sizeof pattern, "%.4000s/releases/*/OTP_VERSION", real);
+    if (root && glob(pattern, 0, NULL, &g) == 0) {
+        FILE *f = fopen(g.gl_pathv[0], "r");
+        if (f && fgets(version, (int)len, f))
+            version[strcspn(version, "\r\n")] = '\0';
+        if (f)
+            fclose(f);
+        globfree(&g);
+    }
+    free(real);
+}
+
+/* The OTP release of the erl on PATH, the one the variants' nodes start on; null if none. */
 static json_t *otp_release(void)
 {
     const char *path = getenv("PATH");
-    char dirs[4096], cand[PATH_MAX + 8], pattern[PATH_MAX + 40], version[64] = "";
+    char dirs[4096], cand[4200], version[64] = "";
     snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin");
     for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d && !version[0];
          d = strtok_r(NULL, ":", &save)) {
-        snprintf(cand, sizeof cand, "%.4000s/erl", d);
-        char *real = access(cand, X_OK) == 0 ? realpath(cand, NULL) : NULL;
-        char *bin = real ? strrchr(real, '/') : NULL;
-        if (bin)
-            *bin = '\0'; /* .../erlang/bin */
-        char *root = bin ? strrchr(real, '/') : NULL;
-        if (root)
-            *root = '\0'; /* .../erlang */
-        glob_t g;
-        snprintf(pattern, sizeof pattern, "%.4000s/releases/*/OTP_VERSION", real ? real : "");
-        if (root && glob(pattern, 0, NULL, &g) == 0) {
-            FILE *f = fopen(g.gl_pathv[0], "r");
-            if (f && fgets(version, sizeof version, f))
-                version[strcspn(version, "\r\n")] = '\0';
-            if (f)
-                fclose(f);
-            globfree(&g);
-        }
-        free(real);
+        snprintf(cand, sizeof cand, "%s/erl", d);
+        if (access(cand, X_OK) == 0)
+            otp_version_of(cand, version, sizeof version);
     }
     return version[0] ? json_string(version) : json_null();
 }
@@ -63,8 +75,9 @@ static json_t *machine(void)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (gethostname(host, sizeof host - 1) != 0)
         snprintf(host, sizeof host, "?");
-    return json_pack("{s:s, s:i, s:I, s:o}", "hostname", host, "cores", (int)(cores > 0 ? cores : 0),
-                     "memory", (json_int_t)lj_physical_ram(), "otp_release", otp_release());
+    return json_pack("{s:s, s:i, s:I, s:o}", "hostname", host, "cores",
+                     (int)(cores > 0 ? cores : 0), "memory", (json_int_t)lj_physical_ram(),
+                     "otp_release", otp_release());
 }
 
 json_t *shard_manifest_new(const char *kind, const char *hash, const struct shard *s,
@@ -73,10 +86,10 @@ json_t *shard_manifest_new(const char *kind, const char *hash, const struct shar
     unsigned index = s->count ? s->index : 1, count = s->count ? s->count : 1;
     return json_pack("{s:i, s:s, s:s, s:{s:i, s:i}, s:i, s:o, s:o, s:o, s:n, s:s, s:n, s:b, "
                      "s:n, s:o}",
-                     "schema", 1, "kind", kind, "spec_hash", hash, "shard", "index", index,
-                     "count", count, "variants_total", nvariants, "machine", machine(), "started",
-                     utc_now(), "spec", spec ? spec : json_object(), "ended", "logjam_version",
-                     LJ_VERSION, "exit_code", "interrupted", 0, "elapsed", "variants",
+                     "schema", 1, "kind", kind, "spec_hash", hash, "shard", "index", index, "count",
+                     count, "variants_total", nvariants, "machine", machine(), "started", utc_now(),
+                     "spec", spec ? spec : json_object(), "ended", "logjam_version", LJ_VERSION,
+                     "exit_code", "interrupted", 0, "elapsed", "variants",
                      variants ? variants : json_array());
 }
 
@@ -112,14 +125,14 @@ int shard_manifest_write(const char *dir, const json_t *m, char *err)
 static bool well_formed(const json_t *m, const char **bad)
 {
     const json_t *shard = json_object_get(m, "shard");
-    *bad = !json_is_string(json_object_get(m, "kind"))                ? "kind"
-           : !json_is_string(json_object_get(m, "spec_hash"))         ? "spec_hash"
-           : !json_is_integer(json_object_get(shard, "index"))        ? "shard.index"
-           : !json_is_integer(json_object_get(shard, "count"))        ? "shard.count"
-           : !json_is_integer(json_object_get(m, "variants_total"))   ? "variants_total"
-           : !json_is_array(json_object_get(m, "variants"))           ? "variants"
-           : !json_is_object(json_object_get(m, "spec"))              ? "spec"
-                                                                      : NULL;
+    *bad = !json_is_string(json_object_get(m, "kind"))              ? "kind"
+           : !json_is_string(json_object_get(m, "spec_hash"))       ? "spec_hash"
+           : !json_is_integer(json_object_get(shard, "index"))      ? "shard.index"
+           : !json_is_integer(json_object_get(shard, "count"))      ? "shard.count"
+           : !json_is_integer(json_object_get(m, "variants_total")) ? "variants_total"
+           : !json_is_array(json_object_get(m, "variants"))         ? "variants"
+           : !json_is_object(json_object_get(m, "spec"))            ? "spec"
+                                                                    : NULL;
     return *bad == NULL;
 }
 
@@ -139,7 +152,11 @@ int shard_manifest_read(const char *dir, json_t **out, struct shard_info *info, 
             lj_err(err, "%s: line %d: %s", path, je.line, je.text);
         return -1;
     }
-    if (!json_is_object(m) || !well_formed(m, &bad)) {
+    const char *kind = json_string_value(json_object_get(m, "kind"));
+    if (json_is_object(m) && well_formed(m, &bad) && strcmp(kind, "sweep") != 0 &&
+        strcmp(kind, "limit") != 0)
+        bad = "kind sweep or limit";
+    if (!json_is_object(m) || bad) {
         lj_err(err, "%s: not a shard manifest (no %s)", path, bad ? bad : "object");
         json_decref(m);
         return -1;

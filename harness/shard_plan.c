@@ -17,7 +17,9 @@ int shard_plan_print(FILE *f, const char *cmd, const struct scenario *base, unsi
         lj_err(err, "out of memory");
         return -1;
     }
-    if (s->count)
+    if (n == 0)
+        fprintf(f, "logjam %s %s: one search (no [sweep])\n", cmd, base->path);
+    else if (s->count)
         fprintf(f,
                 "logjam %s %s: shard %u/%u runs %u of %u variants (round-robin: variant k goes "
                 "to shard (k-1) mod %u + 1)\n",

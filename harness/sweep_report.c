@@ -12,17 +12,17 @@
 #include "util.h"
 
 #define SWEEP_MACHINES_NOTE                                                                        \
-    "numbers from different machines compare less well (cores, memory, OTP release and "          \
+    "numbers from different machines compare less well (cores, memory, OTP release and "           \
     "neighbours differ): the machine column says where each variant ran."
 
 /* The HTML page's paragraph: what ran, how it is sorted, the swept values. */
 static void make_notes(const struct sweep_report *x, const char *repeats, char *notes, size_t len)
 {
     const struct scenario *base = x->base;
-    size_t used = (size_t)snprintf(notes, len, "%s%u of %u variants of %s%s%s, sorted by %s, %.0f s.",
-                                   x->part, x->nrows, x->nvariants, base->path, repeats,
-                                   x->interrupted ? " (interrupted)" : "",
-                                   sweep_sort_name(x->sort), x->elapsed_s);
+    size_t used = (size_t)snprintf(
+        notes, len, "%s%u of %u variants of %s%s%s, sorted by %s, %.0f s.", x->part, x->nrows,
+        x->nvariants, base->path, repeats, x->interrupted ? " (interrupted)" : "",
+        sweep_sort_name(x->sort), x->elapsed_s);
     if (x->repeat > 1 && used < len)
         used += (size_t)snprintf(notes + used, len - used,
                                  " Verdict: the most frequent of the runs (ties: the worse) and "

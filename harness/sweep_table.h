@@ -86,8 +86,9 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
                    double elapsed_s);
 char *sweep_csv(const struct sweep_result *rows, size_t n);
 
-#define SWEEP_NCOLS 12 /* columns at most: "spread" only with repeats, "machine" only when
-                        * the rows ran on different machines */
+#define SWEEP_NCOLS                                                                                \
+    12 /* columns at most: "spread" only with repeats, "machine" only when                         \
+        * the rows ran on different machines */
 #define SWEEP_CELL_LEN (SWEEP_LABEL_LEN + 16)
 
 /* How many different machines the n rows ran on (rows merged from shards; 1 otherwise). */

@@ -27,6 +27,8 @@
     X(limit_report)                                                                                \
     X(sweep_table)                                                                                 \
     X(slots)                                                                                       \
+    X(shard)                                                                                       \
+    X(merge)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
