@@ -109,11 +109,14 @@ int merge_load(struct merge_set *set, char *const *dirs, size_t n, char *err)
     return 0;
 }
 
-/* Copy (or hard-link) one regular file. Returns 0, or -1 with errno set. */
+/* Copy (or hard-link) one regular file over to (replaced, never written through: it may be a
+ * link to the file of an earlier merge). Returns 0, or -1 with errno set. */
 static int copy_file(const char *from, const char *to)
 {
     char buf[65536];
     ssize_t k = 0;
+    if (unlink(to) != 0 && errno != ENOENT)
+        return -1;
     if (link(from, to) == 0)
         return 0;
     int in = open(from, O_RDONLY | O_CLOEXEC);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "merge.h"
+#include "merge_limit.h"
 #include "shard_manifest.h"
 #include "suites.h"
 #include "util.h"
@@ -154,6 +155,76 @@ START_TEST(test_merge_copies_each_variant_directory)
 }
 END_TEST
 
+/* A limit shard i of 2 of a 3-variant search in tmp/lI, each variant's limit.json as the
+ * search writes it (exit code codes[v]). Returns its path (static). */
+static const char *write_limit_shard(unsigned index, const int codes[3])
+{
+    static char dir[128];
+    char name[32], path[192];
+    struct shard s = {index, 2};
+    json_t *vars = json_array();
+    snprintf(dir, sizeof dir, "%s/l%u", tmp, index);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    for (unsigned v = 0; v < 3; v++) {
+        if (!shard_has(&s, v))
+            continue;
+        snprintf(name, sizeof name, "%02u-v%u", v + 1, v + 1);
+        json_array_append_new(vars, shard_manifest_variant(v + 1, name + 3, name, 4));
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        ck_assert_int_eq(mkdir(path, 0755), 0);
+        snprintf(path, sizeof path, "%s/%s/limit.json", dir, name);
+        json_t *js = json_pack("{s:s, s:{s:f, s:f, s:s}, s:f, s:{s:i, s:f}, s:i}", "variant",
+                               name + 3, "knee", "low", 1000.0 * (v + 1), "high", 2000.0 * (v + 1),
+                               "mode", "pile-up", "scenario_value", 2000.0, "cost", "trials", 4,
+                               "node_seconds", 30.0, "exit_code", codes[v]);
+        ck_assert_int_eq(json_dump_file(js, path, 0), 0);
+        json_decref(js);
+    }
+    json_t *m = shard_manifest_new(
+        "limit", "sha256:abc", &s, 3,
+        json_pack("{s:s, s:s, s:s}", "scenario", "l.ini", "name", "l", "axis", "load.rate"),
+        json_array());
+    shard_manifest_end(m, vars, 0, false, 60);
+    ck_assert_int_eq(shard_manifest_write(dir, m, err), 0);
+    json_decref(m);
+    return dir;
+}
+
+START_TEST(test_merge_limit_writes_limits_table_and_its_exit_code)
+{
+    struct merge_set set;
+    static const int pass[3] = {0, 0, 0}, gate[3] = {0, 99, 0};
+    char d[2][128], out[160], line[256] = "";
+    snprintf(d[1], sizeof d[1], "%s", write_limit_shard(2, pass));
+    snprintf(d[0], sizeof d[0], "%s", write_limit_shard(1, pass));
+    char *dirs[] = {d[1], d[0]};
+    ck_assert_msg(merge_load(&set, dirs, 2, err) == 0, "%s", err);
+    snprintf(out, sizeof out, "%s/out", tmp);
+    mkdir(out, 0755);
+    ck_assert_int_eq(merge_copy(&set, out, err), 0);
+    ck_assert_int_eq(merge_limit(&set, out, NULL, NULL), 0);
+    merge_free(&set);
+    snprintf(line, sizeof line, "%s/limit.csv", out);
+    FILE *f = fopen(line, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* the header */
+    for (unsigned v = 1; v <= 3; v++) {                 /* every variant, in the sweep's order */
+        char want[64];
+        ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+        snprintf(want, sizeof want, "\"v%u\",%u000,%u000,pile-up,", v, v, 2 * v);
+        ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s", line);
+    }
+    fclose(f);
+
+    lj_rmtree(d[1]);
+    snprintf(d[1], sizeof d[1], "%s", write_limit_shard(2, gate)); /* variant 2 below [limit] */
+    ck_assert_msg(merge_load(&set, dirs, 2, err) == 0, "%s", err);
+    ck_assert_int_eq(merge_copy(&set, out, err), 0);
+    ck_assert_int_eq(merge_limit(&set, out, NULL, NULL), LJ_EXIT_GATE);
+    merge_free(&set);
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
     Suite *s = suite_create("merge");
@@ -163,6 +234,7 @@ Suite *merge_suite(void)
     tcase_add_test(tc, test_merge_refuses_what_is_not_a_manifest);
     tcase_add_test(tc, test_merge_refuses_variants_not_the_shards_own);
     tcase_add_test(tc, test_merge_copies_each_variant_directory);
+    tcase_add_test(tc, test_merge_limit_writes_limits_table_and_its_exit_code);
     suite_add_tcase(s, tc);
     return s;
 }
