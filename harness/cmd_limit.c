@@ -593,7 +593,7 @@ static int report_variants(const struct limit_ctx *x, const struct limit_row *ro
 /* A shard's shard.json as it starts (planned variants) or ends (the variants searched and
  * their trials, its exit code); nothing when not sharded. Returns code, or 1 when it could not
  * be written after a shard that would have passed. */
-static int manifest_end(struct limit_ctx *x, const struct limit_row *rows, unsigned n, int code)
+static int write_manifest(struct limit_ctx *x, const struct limit_row *rows, unsigned n, int code)
 {
     json_t *m = x->manifest;
     char err[LJ_ERR_LEN] = "out of memory";
@@ -655,7 +655,7 @@ static int search_all(struct limit_ctx *x, struct limit_row *rows)
     if (x->nvariants && code != LJ_EXIT_INVALID && report_variants(x, rows, k, code) < 0 &&
         code == LJ_EXIT_PASS)
         code = LJ_EXIT_HARNESS;
-    return manifest_end(x, rows, k, code);
+    return write_manifest(x, rows, k, code);
 }
 
 int cmd_limit(int argc, char **argv)
@@ -690,7 +690,7 @@ int cmd_limit(int argc, char **argv)
         code = LJ_EXIT_HARNESS;
         goto out;
     }
-    if ((code = manifest_end(&x, rows, 0, LJ_EXIT_PASS)) != 0)
+    if ((code = write_manifest(&x, rows, 0, LJ_EXIT_PASS)) != 0)
         goto out;
     code = search_all(&x, rows);
 out:
