@@ -85,7 +85,9 @@ int merge_load(struct merge_set *set, char *const *dirs, size_t n, char *err)
     if (shard_set_check(set->info, n, err) != 0)
         return -1;
     set->kind = set->info[0].kind;
-    set->spec = json_object_get(set->m[0], "spec");
+    for (size_t k = 0; k < n; k++) /* shard 1's: its --sort orders the table */
+        if (set->info[k].shard.index == 1)
+            set->spec = json_object_get(set->m[k], "spec");
     set->total = (unsigned)json_integer_value(json_object_get(set->m[0], "variants_total"));
     if (set->total > SWEEP_MAX_VARIANTS || !(set->v = calloc(set->total + 1, sizeof *set->v))) {
         lj_err(err, "%s: %u variants: at most %d", dirs[0], set->total, SWEEP_MAX_VARIANTS);

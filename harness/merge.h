@@ -30,7 +30,7 @@ struct merge_set {
     struct merge_variant *v; /* every variant that started, by index */
     unsigned nv, total;      /* variants that started; in the full list */
     const char *kind;        /* "sweep" or "limit" */
-    const json_t *spec;      /* what the command was (the first shard's) */
+    const json_t *spec;      /* what the command was (shard 1's) */
     bool interrupted;        /* some shard was */
     double elapsed_s;        /* the shards' times added up */
 };

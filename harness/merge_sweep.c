@@ -155,8 +155,18 @@ int merge_sweep(const struct merge_set *set, const char *out, const char *report
                      &interrupted);
     json_object_set_new(extra, "machines", json_integer(sweep_machines(rows, set->nv)));
     snprintf(part, sizeof part, "merged from %zu shards: ", set->n);
-    struct sweep_report r = {sc,  rows,   set->nv, set->total,  sort,           repeat,
-                             out, report, part,    interrupted, set->elapsed_s, extra};
+    struct sweep_report r = {.base = sc,
+                             .rows = rows,
+                             .nrows = set->nv,
+                             .nvariants = set->total,
+                             .sort = sort,
+                             .repeat = repeat,
+                             .dir = out,
+                             .report = report,
+                             .part = part,
+                             .interrupted = interrupted,
+                             .elapsed_s = set->elapsed_s,
+                             .extra = extra};
     int code = interrupted ? LJ_EXIT_INTERRUPTED : harness ? LJ_EXIT_HARNESS : LJ_EXIT_PASS;
     code = sweep_report_write(&r, code);
     if (junit && write_junit(junit, sc, rows, set->nv, err) != 0) {
