@@ -9,7 +9,7 @@ ERL         ?= erl
 ERLC        ?= erlc
 # Evaluated lazily: on a fresh machine Erlang arrives only once install-deps has run.
 EI_DIR       = $(shell $(ERL) -noshell -eval 'io:format("~s",[code:lib_dir(erl_interface)]),halt().' 2>/dev/null)
-PKGS         = libevent libevent_pthreads jansson inih
+PKGS         = libevent libevent_pthreads jansson inih libcrypto
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
 

@@ -18,6 +18,9 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "shard.h"
+#include "shard_manifest.h"
+#include "shard_plan.h"
 #include "signals.h"
 #include "sweep.h"
 #include "units.h"
@@ -48,6 +51,9 @@ static const char limit_usage[] =
     "                               [sweep]: one per variant)\n"
     "      --fixture DIR            the fixture's ebin directory\n"
     "      --no-progress            no per-trial lines on stderr\n"
+    "      --shard I/N              with [sweep]: search shard I of N's variants only (round-\n"
+    "                               robin, default $LOGJAM_SHARD); shard.json for merge\n"
+    "      --dry-run                check everything, print the variants, start nothing\n"
     "\n"
     "[limit] in the scenario: axis, from, to, precision, trial as above; min = 6000/s and/or\n"
     "headroom = 2x (of load.rate): the gate the knee must pass.\n"
@@ -69,7 +75,9 @@ enum {
     L_REPORT,
     L_JUNIT,
     L_FIXTURE,
-    L_NOPROGRESS
+    L_NOPROGRESS,
+    L_SHARD,
+    L_DRYRUN
 };
 
 static const struct option limit_options[] = {
@@ -86,6 +94,8 @@ static const struct option limit_options[] = {
     {"junit", required_argument, NULL, L_JUNIT},
     {"fixture", required_argument, NULL, L_FIXTURE},
     {"no-progress", no_argument, NULL, L_NOPROGRESS},
+    {"shard", required_argument, NULL, L_SHARD},
+    {"dry-run", no_argument, NULL, L_DRYRUN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -103,8 +113,8 @@ struct limit_args {
     unsigned nover;
     unsigned repeat;
     double budget_s;
-    const char *out, *report, *junit, *fixture, *path;
-    bool progress;
+    const char *out, *report, *junit, *fixture, *path, *shard;
+    bool progress, dry_run;
 };
 
 static int add_override(struct limit_args *a, const char *assignment)
@@ -174,6 +184,12 @@ static int parse_args(int argc, char **argv, struct limit_args *a)
         case L_NOPROGRESS:
             a->progress = false;
             break;
+        case L_SHARD:
+            a->shard = optarg;
+            break;
+        case L_DRYRUN:
+            a->dry_run = true;
+            break;
         case 'h':
             fputs(limit_usage, stdout);
             exit(0);
@@ -206,7 +222,10 @@ struct limit_ctx {
     size_t ntrials;
     char dir[SWEEP_PATH_LEN];
     bool interrupted, harness_error, budget_hit;
-    uint64_t t0;
+    uint64_t t0, t_start;      /* this search's start; the command's */
+    struct shard shard;        /* with [sweep]; count 0: not sharded */
+    char hash[SHARD_HASH_LEN]; /* the spec's */
+    json_t *manifest;          /* shard.json, when sharded */
 };
 
 /* The axis's own value in the scenario (0 when it has none: a closed loop, stages). */
@@ -262,12 +281,29 @@ static int prepare(struct limit_ctx *x, unsigned v, struct limit_variant *row, c
  * starts. Returns 0, or an exit code. */
 static int plan(struct limit_ctx *x)
 {
-    char err[LJ_ERR_LEN];
+    char err[LJ_ERR_LEN], extra[64];
     static struct limit_variant row;
-    if (scenario_load(x->file, x->a.path, x->a.overrides, x->a.nover, err) != 0)
+    struct shard_spec spec = {.kind = "limit",
+                              .version = LJ_VERSION,
+                              .sets = x->a.overrides,
+                              .nsets = x->a.nover,
+                              .repeat = x->a.repeat,
+                              .extra = extra};
+    snprintf(extra, sizeof extra, "budget=%.17g", x->a.budget_s);
+    if (shard_resolve(x->a.shard, &x->shard, err) != 0 ||
+        scenario_load(x->file, x->a.path, x->a.overrides, x->a.nover, err) != 0)
         goto invalid;
     if ((x->file->nsweep || x->file->nsweep_rows) &&
         (sweep_count(x->file, &x->nvariants, err) != 0 || sweep_check_all(x->file, err) != 0))
+        goto invalid;
+    if (x->shard.count && !x->nvariants) {
+        lj_err(err,
+               "%s: --shard splits the variants of [sweep], and there is none: one search "
+               "per variant is the unit",
+               x->file->path);
+        goto invalid;
+    }
+    if (shard_spec_hash_file(&spec, x->a.path, x->hash, err) != 0)
         goto invalid;
     for (unsigned v = 0; v < (x->nvariants ? x->nvariants : 1); v++) {
         if (prepare(x, v, &row, err) != 0)
@@ -510,38 +546,75 @@ static int worse(int a, int b)
 
 /* Every variant's search in turn (or the one search); a Ctrl-C or a failure to start one
  * ends the sequence. Returns the exit code. */
+/* A shard's shard.json as it starts (planned variants) or ends (the variants searched and
+ * their trials, its exit code); nothing when not sharded. Returns code, or 1 when it could not
+ * be written after a shard that would have passed. */
+static int write_manifest(struct limit_ctx *x, const struct limit_variant *rows, unsigned n,
+                          int code)
+{
+    json_t *m = x->manifest;
+    char err[LJ_ERR_LEN] = "out of memory";
+    if (!x->shard.count)
+        return code;
+    if (!m) {
+        json_t *spec = json_pack(
+            "{s:s, s:s, s:s, s:f, s:f, s:f, s:I}", "scenario", x->file->path, "name", x->file->name,
+            "axis", x->file->limit_axis == LIMIT_AXIS_RATE ? "load.rate" : "load.connections",
+            "min", x->file->limit_min.v, "headroom", x->file->limit_headroom, "rate", x->file->rate,
+            "connections", (json_int_t)x->file->connections);
+        m = x->manifest = shard_manifest_new("limit", x->hash, &x->shard, x->nvariants, spec,
+                                             shard_plan_variants(x->file, x->nvariants, &x->shard));
+    } else {
+        json_t *vars = json_array();
+        for (unsigned i = 0; i < n; i++)
+            json_array_append_new(vars,
+                                  shard_manifest_variant(rows[i].index, rows[i].label, rows[i].dir,
+                                                         (unsigned)rows[i].ntrials));
+        shard_manifest_end(m, vars, code, code == LJ_EXIT_INTERRUPTED,
+                           (double)(now_us() - x->t_start) / 1e6);
+    }
+    if (m && shard_manifest_write(x->top, m, err) == 0)
+        return code;
+    fprintf(stderr, "logjam: %s\n", err);
+    return code == LJ_EXIT_PASS ? LJ_EXIT_HARNESS : code;
+}
+
+/* Every variant's search in turn (or the one search); a Ctrl-C or a failure to start one
+ * ends the sequence. Returns the exit code. */
 static int search_all(struct limit_ctx *x, struct limit_variant *rows)
 {
     char err[LJ_ERR_LEN];
-    unsigned v, n = x->nvariants ? x->nvariants : 1;
+    unsigned v, k = 0, n = x->nvariants ? x->nvariants : 1;
     int code = LJ_EXIT_PASS;
     for (v = 0; v < n; v++) {
-        if (prepare(x, v, &rows[v], err) != 0) {
+        if (!shard_has(&x->shard, v))
+            continue;
+        struct limit_variant *row = &rows[k++];
+        row->index = v + 1;
+        if (prepare(x, v, row, err) != 0) {
             fprintf(stderr, "logjam: %s\n", err);
             return LJ_EXIT_INVALID;
         }
         snprintf(x->dir, sizeof x->dir, "%.1500s%s%.500s", x->top, x->nvariants ? "/" : "",
-                 rows[v].dir);
+                 row->dir);
         if (x->nvariants && outdir_mkdirs(x->dir) < 0) {
             fprintf(stderr, "logjam: cannot create %s: %s\n", x->dir, strerror(errno));
             limit_search_free(&x->s);
             return LJ_EXIT_HARNESS;
         }
         if (x->nvariants && x->a.progress)
-            fprintf(stderr, "logjam: limit variant %u/%u: %s\n", v + 1, n, rows[v].label);
-        code = worse(code, search_one(x, &rows[v]));
+            fprintf(stderr, "logjam: limit variant %u/%u: %s\n", v + 1, n, row->label);
+        code = worse(code, search_one(x, row));
         limit_search_free(&x->s);
-        if (code == LJ_EXIT_INTERRUPTED || code == LJ_EXIT_INVALID) {
-            v++;
+        if (code == LJ_EXIT_INTERRUPTED || code == LJ_EXIT_INVALID)
             break;
-        }
     }
     struct limit_variants_out out = {x->top, x->a.report, x->a.junit};
     if (x->nvariants && code != LJ_EXIT_INVALID &&
-        limit_variants_report(x->file, rows, v, x->nvariants, code, &out) < 0 &&
+        limit_variants_report(x->file, rows, k, x->nvariants, code, &out) < 0 &&
         code == LJ_EXIT_PASS)
         code = LJ_EXIT_HARNESS;
-    return code;
+    return write_manifest(x, rows, k, code);
 }
 
 int cmd_limit(int argc, char **argv)
@@ -562,20 +635,42 @@ int cmd_limit(int argc, char **argv)
         code = LJ_EXIT_HARNESS;
         goto out;
     }
+    x.t_start = now_us();
     if ((code = parse_args(argc, argv, &x.a)) != 0 || (code = plan(&x)) != 0)
         goto out;
+    if (x.a.dry_run) {
+        code = shard_plan_print(stdout, "limit", x.file, x.nvariants, &x.shard, x.hash, err) == 0
+                   ? LJ_EXIT_PASS
+                   : LJ_EXIT_INVALID;
+        goto out;
+    }
     if (outdir_prepare(x.a.out, "limit-", x.top, sizeof x.top, err) < 0) {
         fprintf(stderr, "logjam: %s\n", err);
         code = LJ_EXIT_HARNESS;
         goto out;
     }
+    if ((code = write_manifest(&x, rows, 0, LJ_EXIT_PASS)) != 0)
+        goto out;
     code = search_all(&x, rows);
 out:
+    json_decref(x.manifest);
     for (unsigned v = 0; v < SWEEP_MAX_VARIANTS; v++)
         json_decref(rows[v].js);
     free(x.file);
     free(x.base);
     free(x.sc);
     free(x.trials);
+    return code;
+}
+
+int cmd_limit_merged(struct scenario *file, unsigned nvariants, const char *top, const char *report,
+                     const char *junit, struct limit_variant *rows, unsigned n)
+{
+    struct limit_variants_out out = {top, report, junit};
+    int code = LJ_EXIT_PASS;
+    for (unsigned i = 0; i < n; i++)
+        code = worse(code, rows[i].exit_code);
+    if (limit_variants_report(file, rows, n, nvariants, code, &out) < 0 && code == LJ_EXIT_PASS)
+        code = LJ_EXIT_HARNESS;
     return code;
 }

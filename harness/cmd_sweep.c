@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "outdir.h"
-#include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "shard.h"
+#include "shard_manifest.h"
+#include "shard_plan.h"
 #include "signals.h"
 #include "sweep.h"
-#include "sweep_html.h"
+#include "sweep_report.h"
 #include "sweep_table.h"
 #include "util.h"
 
@@ -36,12 +38,27 @@ static const char sweep_usage[] =
     "      --report FILE.html         also write the HTML page to FILE\n"
     "      --fixture DIR              the fixture's ebin directory\n"
     "      --no-progress              no per-variant lines on stderr\n"
+    "      --shard I/N                run shard I of N only (round-robin: variant k goes to\n"
+    "                                 shard (k-1) mod N + 1; default $LOGJAM_SHARD) and write\n"
+    "                                 shard.json for `logjam merge`\n"
+    "      --dry-run                  check everything, print the variants this would run\n"
+    "                                 and the spec hash; start nothing, write nothing\n"
     "\n"
     "exit codes: 0 every variant ran (whatever its verdict); 1 a run had a harness\n"
-    "  error; 104 invalid scenario, --vary, --repeat or combination (nothing started); 105\n"
-    "  interrupted (the table of the variants that ran is still written); 2 usage.\n";
+    "  error; 104 invalid scenario, --vary, --repeat, --shard or combination (nothing\n"
+    "  started); 105 interrupted (the table of the variants that ran is still written);\n"
+    "  2 usage.\n";
 
-enum { SW_VARY = 300, SW_SORT, SW_REPEAT, SW_REPORT, SW_FIXTURE, SW_NOPROGRESS };
+enum {
+    SW_VARY = 300,
+    SW_SORT,
+    SW_REPEAT,
+    SW_REPORT,
+    SW_FIXTURE,
+    SW_NOPROGRESS,
+    SW_SHARD,
+    SW_DRYRUN
+};
 
 static const struct option sweep_options[] = {
     {"set", required_argument, NULL, 's'},
@@ -52,6 +69,8 @@ static const struct option sweep_options[] = {
     {"report", required_argument, NULL, SW_REPORT},
     {"fixture", required_argument, NULL, SW_FIXTURE},
     {"no-progress", no_argument, NULL, SW_NOPROGRESS},
+    {"shard", required_argument, NULL, SW_SHARD},
+    {"dry-run", no_argument, NULL, SW_DRYRUN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -63,8 +82,8 @@ struct sweep_args {
     unsigned nvary;
     enum sweep_sort sort;
     unsigned repeat;
-    const char *out, *report, *fixture, *path;
-    bool progress;
+    const char *out, *report, *fixture, *path, *shard;
+    bool progress, dry_run;
 };
 
 /* Returns 0, or an exit code. */
@@ -120,6 +139,12 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
         case SW_NOPROGRESS:
             a->progress = false;
             break;
+        case SW_SHARD:
+            a->shard = optarg;
+            break;
+        case SW_DRYRUN:
+            a->dry_run = true;
+            break;
         case 'h':
             fputs(sweep_usage, stdout);
             exit(0);
@@ -147,19 +172,34 @@ struct sweep_ctx {
     unsigned n, nrows;
     char dir[SWEEP_PATH_LEN];
     bool interrupted, harness_error;
+    struct shard shard;        /* count 0: not sharded */
+    char hash[SHARD_HASH_LEN]; /* the spec's */
+    json_t *manifest;          /* shard.json, when sharded */
 };
 
-/* The scenario, its --vary axes and every combination checked before anything starts.
- * Returns 0, or an exit code. */
+/* The scenario, its --vary axes, the shard and every combination checked before anything
+ * starts; the spec hashed. Returns 0, or an exit code. */
 static int plan(struct sweep_ctx *x)
 {
     char err[LJ_ERR_LEN];
+    struct shard_spec spec = {.kind = "sweep",
+                              .version = LJ_VERSION,
+                              .sets = x->a.overrides,
+                              .nsets = x->a.nover,
+                              .vary = x->a.vary,
+                              .nvary = x->a.nvary,
+                              .repeat = x->a.repeat,
+                              .extra = ""};
+    if (shard_resolve(x->a.shard, &x->shard, err) != 0)
+        goto invalid;
     if (scenario_load(x->base, x->a.path, x->a.overrides, x->a.nover, err) != 0)
         goto invalid;
     for (unsigned i = 0; i < x->a.nvary; i++)
         if (sweep_parse_vary(x->base, x->a.vary[i], err) != 0)
             goto invalid;
     if (sweep_count(x->base, &x->n, err) != 0 || sweep_check_all(x->base, err) != 0)
+        goto invalid;
+    if (shard_spec_hash_file(&spec, x->a.path, x->hash, err) != 0)
         goto invalid;
     return 0;
 invalid:
@@ -176,12 +216,9 @@ static void run_once(struct sweep_ctx *x, unsigned v, unsigned k, const struct s
     memset(r, 0, sizeof *r);
     r->index = row->index;
     snprintf(r->label, sizeof r->label, "%s", row->label);
-    if (repeat == 1) {
-        snprintf(r->dir, sizeof r->dir, "%s", row->dir);
-    } else {
-        snprintf(r->dir, sizeof r->dir, "%.490s/r%0*u", row->dir, repeat >= 10 ? 2 : 1, k + 1);
+    sweep_run_dir(row->dir, repeat, k, r->dir, sizeof r->dir);
+    if (repeat > 1)
         snprintf(which, sizeof which, " run %u/%u", k + 1, repeat);
-    }
     snprintf(path, sizeof path, "%s/%s", x->dir, r->dir);
     struct run_opts o = {.fixture_ebin = x->a.fixture, .out_dir = path, .quiet = true};
     if (x->a.progress)
@@ -231,13 +268,15 @@ static int run_variant(struct sweep_ctx *x, unsigned v, char *err)
     return 0;
 }
 
-/* Every variant in order; a Ctrl-C between runs starts no more (during a run, the run's own
- * scheme ends it). Returns 0, or an exit code. */
+/* Every variant (of the shard) in order; a Ctrl-C between runs starts no more (during a run, the
+ * run's own scheme ends it). Returns 0, or an exit code. */
 static int run_all(struct sweep_ctx *x)
 {
     char err[LJ_ERR_LEN];
     signals_install(SIGNALS_SECOND_COUNTS);
     for (unsigned v = 0; v < x->n && !x->interrupted; v++) {
+        if (!shard_has(&x->shard, v))
+            continue;
         if (signals_interrupts()) {
             x->interrupted = true;
             break;
@@ -251,95 +290,84 @@ static int run_all(struct sweep_ctx *x)
     return 0;
 }
 
-/* The HTML page's paragraph: what ran, how it is sorted, the swept values. */
-static void make_notes(const struct sweep_ctx *x, const char *repeats, double elapsed, char *notes,
-                       size_t len)
+/* What merge needs to rebuild the table: the scenario's path and name, sort, repeat, the
+ * swept axes and named rows (as sweep.json has them), and the --set and --vary values. */
+static json_t *manifest_spec(const struct sweep_ctx *x)
 {
-    const struct scenario *base = x->base;
-    size_t used = (size_t)snprintf(notes, len,
-                                   "%u of %u variants of %s%s%s, sorted by %s, "
-                                   "%.0f s.",
-                                   x->nrows, x->n, base->path, repeats,
-                                   x->interrupted ? " (interrupted)" : "",
-                                   sweep_sort_name(x->a.sort), elapsed);
-    if (x->a.repeat > 1 && used < len)
-        used += (size_t)snprintf(notes + used, len - used,
-                                 " Verdict: the most frequent of the runs (ties: the worse) and "
-                                 "how many runs had it; spread: peak processes min..max; "
-                                 "curves and links: each variant's median-peak run.");
-    for (unsigned i = 0; i < base->nsweep && used < len; i++) {
-        used += (size_t)snprintf(notes + used, len - used, " %s:", base->sweep[i].key);
-        for (unsigned k = 0; k < base->sweep[i].nvalues && used < len; k++)
-            used += (size_t)snprintf(notes + used, len - used, "%s %s", k ? "," : "",
-                                     base->sweep[i].values[k]);
-        if (used < len)
-            used += (size_t)snprintf(notes + used, len - used, ";");
-    }
-}
-
-/* sweep.json and sweep.csv. Returns 0, or -1 when one could not be made or written. */
-static int write_json_csv(const struct sweep_ctx *x, int code, double elapsed)
-{
-    char err[LJ_ERR_LEN], path[SWEEP_PATH_LEN + 16];
-    json_t *js = sweep_json(x->base, x->rows, x->nrows, x->a.sort, x->a.repeat, code,
-                            x->interrupted, elapsed);
-    char *text = js ? json_dumps(js, JSON_INDENT(2)) : NULL;
-    char *csv = sweep_csv(x->rows, x->nrows);
-    int rc = !text || !csv ? -1 : 0;
-    snprintf(path, sizeof path, "%s/sweep.json", x->dir);
-    if (text && report_write(path, text, err) < 0) {
-        fprintf(stderr, "logjam: %s\n", err);
-        rc = -1;
-    }
-    snprintf(path, sizeof path, "%s/sweep.csv", x->dir);
-    if (csv && report_write(path, csv, err) < 0) {
-        fprintf(stderr, "logjam: %s\n", err);
-        rc = -1;
-    }
-    free(text);
-    free(csv);
+    json_t *js = sweep_json(x->base, NULL, 0, x->a.sort, x->a.repeat, 0, false, 0);
+    json_t *sets = json_array(), *vary = json_array();
+    for (unsigned i = 0; i < x->a.nover; i++)
+        json_array_append_new(sets, json_string(x->a.overrides[i]));
+    for (unsigned i = 0; i < x->a.nvary; i++)
+        json_array_append_new(vary, json_string(x->a.vary[i]));
+    json_t *spec =
+        json_pack("{s:s, s:s, s:s, s:i, s:O?, s:O?, s:o, s:o}", "scenario", x->base->path, "name",
+                  x->base->name, "sort", sweep_sort_name(x->a.sort), "repeat", x->a.repeat, "axes",
+                  json_object_get(js, "axes"), "rows", json_object_get(js, "rows"), "sets", sets,
+                  "vary", vary);
     json_decref(js);
-    return rc;
+    return spec;
 }
 
-/* report.html in the sweep's directory, and --report's copy with absolute links. Returns 0,
- * or -1 (said on stderr). */
-static int write_pages(const struct sweep_ctx *x, const char *notes)
+/* A shard's shard.json as it starts: its planned variants, no end. Returns 0, or an exit
+ * code (said). */
+static int manifest_start(struct sweep_ctx *x)
 {
-    char err[LJ_ERR_LEN], path[SWEEP_PATH_LEN + 16], base_link[SWEEP_PATH_LEN + 8];
-    snprintf(path, sizeof path, "%s/report.html", x->dir);
-    char *real = realpath(x->dir, NULL);
-    snprintf(base_link, sizeof base_link, "file://%.2000s/", real ? real : x->dir);
-    free(real);
-    if (sweep_html_write(path, x->dir, "", x->base, x->rows, x->nrows, notes, err) < 0 ||
-        (x->a.report && sweep_html_write(x->a.report, x->dir, base_link, x->base, x->rows, x->nrows,
-                                         notes, err) < 0)) {
+    char err[LJ_ERR_LEN] = "out of memory";
+    if (!x->shard.count)
+        return 0;
+    x->manifest = shard_manifest_new("sweep", x->hash, &x->shard, x->n, manifest_spec(x),
+                                     shard_plan_variants(x->base, x->n, &x->shard));
+    if (!x->manifest || shard_manifest_write(x->dir, x->manifest, err) != 0) {
         fprintf(stderr, "logjam: %s\n", err);
-        return -1;
+        return LJ_EXIT_HARNESS;
     }
     return 0;
 }
 
-/* The table on stdout and every file; returns the exit code (code, or 1 when a file could
- * not be written after a sweep that would have passed). */
-static int report_sweep(struct sweep_ctx *x, int code, double elapsed)
+/* A shard's shard.json as it ends: the variants that started and their runs. Returns code,
+ * or 1 when it could not be written after a shard that would have passed. */
+static int manifest_end(struct sweep_ctx *x, int code, double elapsed)
 {
-    char notes[1024] = "", repeats[64] = "";
-    sweep_sort_results(x->rows, x->nrows, x->a.sort);
-    if (x->a.repeat > 1)
-        snprintf(repeats, sizeof repeats, ", %u runs each (medians)", x->a.repeat);
-    printf("\nlogjam sweep  %s  %u of %u variants%s%s  %.0fs  (sorted by %s)\n\n", x->base->path,
-           x->nrows, x->n, repeats, x->interrupted ? " (interrupted)" : "", elapsed,
-           sweep_sort_name(x->a.sort));
-    sweep_print_table(stdout, x->rows, x->nrows);
-    printf("\n  files    %s/sweep.json %s/sweep.csv %s/report.html\n\n", x->dir, x->dir, x->dir);
-    fflush(stdout);
-    bool write_failed = write_json_csv(x, code, elapsed) < 0;
-    make_notes(x, repeats, elapsed, notes, sizeof notes);
-    write_failed = write_pages(x, notes) < 0 || write_failed;
-    return write_failed && code == LJ_EXIT_PASS ? LJ_EXIT_HARNESS : code;
+    char err[LJ_ERR_LEN];
+    json_t *vars = json_array();
+    if (!x->manifest)
+        return code;
+    for (unsigned i = 0; i < x->nrows; i++)
+        json_array_append_new(vars, shard_manifest_variant(x->rows[i].index, x->rows[i].label,
+                                                           x->rows[i].dir, x->rows[i].nruns));
+    shard_manifest_end(x->manifest, vars, code, x->interrupted, elapsed);
+    if (shard_manifest_write(x->dir, x->manifest, err) == 0)
+        return code;
+    fprintf(stderr, "logjam: %s\n", err);
+    return code == LJ_EXIT_PASS ? LJ_EXIT_HARNESS : code;
 }
 
+/* The table on stdout and every file (a shard: of its variants; an empty shard: its manifest
+ * only); returns the exit code. */
+static int report_sweep(struct sweep_ctx *x, int code, double elapsed)
+{
+    char part[48] = "";
+    struct sweep_report r = {.base = x->base,
+                             .rows = x->rows,
+                             .nrows = x->nrows,
+                             .nvariants = x->n,
+                             .sort = x->a.sort,
+                             .repeat = x->a.repeat,
+                             .dir = x->dir,
+                             .report = x->a.report,
+                             .part = part,
+                             .interrupted = x->interrupted,
+                             .elapsed_s = elapsed};
+    if (x->shard.count)
+        snprintf(part, sizeof part, "shard %u/%u: ", x->shard.index, x->shard.count);
+    if (x->shard.count && shard_size(&x->shard, x->n) == 0)
+        printf("logjam sweep  %s  %s0 of %u variants: nothing to run; %s/%s written\n",
+               x->base->path, part, x->n, x->dir, SHARD_MANIFEST);
+    else
+        code = sweep_report_write(&r, code);
+    return manifest_end(x, code, elapsed);
+}
 int cmd_sweep(int argc, char **argv)
 {
     static struct sweep_result rows[SWEEP_MAX_VARIANTS];
@@ -359,6 +387,12 @@ int cmd_sweep(int argc, char **argv)
     }
     if ((code = parse_args(argc, argv, &x.a)) != 0 || (code = plan(&x)) != 0)
         goto out;
+    if (x.a.dry_run) {
+        code = shard_plan_print(stdout, "sweep", x.base, x.n, &x.shard, x.hash, err) == 0
+                   ? LJ_EXIT_PASS
+                   : LJ_EXIT_INVALID;
+        goto out;
+    }
     code = LJ_EXIT_HARNESS;
     if (!(x.runs = calloc((size_t)x.n * x.a.repeat, sizeof *x.runs))) {
         fprintf(stderr, "logjam: out of memory\n");
@@ -368,11 +402,12 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "logjam: %s\n", err);
         goto out;
     }
-    if ((code = run_all(&x)) != 0)
+    if ((code = manifest_start(&x)) != 0 || (code = run_all(&x)) != 0)
         goto out;
     code = x.interrupted ? LJ_EXIT_INTERRUPTED : x.harness_error ? LJ_EXIT_HARNESS : LJ_EXIT_PASS;
     code = report_sweep(&x, code, (double)(now_us() - t0) / 1e6);
 out:
+    json_decref(x.manifest);
     free(x.runs);
     free(x.base);
     free(x.sc);

@@ -13,6 +13,7 @@
 
 /* One variant's search, ended. */
 struct limit_variant {
+    unsigned index;                                    /* 1-based, in the full list of variants */
     char label[SWEEP_LABEL_LEN], dir[SWEEP_LABEL_LEN]; /* its name, its directory in the top */
     struct limit_result res;
     double own;     /* the variant's own value of the axis (headroom = knee / own) */

@@ -1,11 +1,12 @@
-/* main.c -- the command line: which command (run, check, serve, load, sweep, limit, attach,
- * keys), --help, --version. */
+/* main.c -- the command line: which command (run, check, serve, load, sweep, limit, merge,
+ * attach, keys), --help, --version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd_attach.h"
 #include "cmd_limit.h"
 #include "cmd_load.h"
+#include "cmd_merge.h"
 #include "cmd_run.h"
 #include "cmd_sweep.h"
 #include "scenario.h"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return cmd_limit(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0 || strcmp(cmd, "serve") == 0)
         return cmd_run(cmd, argc - 1, argv + 1);
     fprintf(stderr, "logjam: unknown command '%s'\n", cmd);

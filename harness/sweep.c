@@ -142,6 +142,14 @@ out:
     return rc;
 }
 
+void sweep_run_dir(const char *vdir, unsigned repeat, unsigned k, char *out, size_t len)
+{
+    if (repeat == 1)
+        snprintf(out, len, "%s", vdir);
+    else
+        snprintf(out, len, "%.490s/r%0*u", vdir, repeat >= 10 ? 2 : 1, k + 1);
+}
+
 int sweep_parse_repeat(const char *arg, unsigned *out, char *err)
 {
     char *end = NULL;

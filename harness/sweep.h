@@ -31,6 +31,11 @@ int sweep_variant(const struct scenario *base, unsigned v, unsigned nvariants, s
  * first bad combination. */
 int sweep_check_all(const struct scenario *base, char *err);
 
+/* Run k (0-based) of a variant whose directory is vdir, of repeat runs: its directory in the
+ * sweep's, into out: vdir itself for one run, else "vdir/rK" (K 1-based, two digits from 10
+ * repeats). */
+void sweep_run_dir(const char *vdir, unsigned repeat, unsigned k, char *out, size_t len);
+
 /* "N" (--repeat) -> *out, 1 to SWEEP_MAX_REPEAT. Returns 0, or -1 with err "--repeat ARG: what". */
 int sweep_parse_repeat(const char *arg, unsigned *out, char *err);
 

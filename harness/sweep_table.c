@@ -241,9 +241,10 @@ const char *sweep_sort_name(enum sweep_sort by)
 /* ---- the table ------------------------------------------------------------------------- */
 
 #define SWEEP_COL_SPREAD 3
+#define SWEEP_COL_MACHINE 11
 static const char *const table_head[SWEEP_NCOLS] = {
     "variant",     "verdict", "peak processes", "spread", "peak memory", "memory slope",
-    "logger sync", "drops",   "p99 latency",    "not ok", "recovery"};
+    "logger sync", "drops",   "p99 latency",    "not ok", "recovery",    "machine"};
 
 /* Whether the table has the spread column: some row stands for repeated runs. */
 static bool with_spread(const struct sweep_result *rows, size_t n)
@@ -254,13 +255,25 @@ static bool with_spread(const struct sweep_result *rows, size_t n)
     return false;
 }
 
+unsigned sweep_machines(const struct sweep_result *rows, size_t n)
+{
+    unsigned k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(rows[j].machine, rows[i].machine) != 0)
+            j++;
+        k += j == i;
+    }
+    return k;
+}
+
 unsigned sweep_table_columns(const struct sweep_result *rows, size_t n, unsigned col[SWEEP_NCOLS],
                              const char *head[SWEEP_NCOLS])
 {
-    bool spread = with_spread(rows, n);
+    bool spread = with_spread(rows, n), machine = sweep_machines(rows, n) > 1;
     unsigned k = 0;
     for (unsigned c = 0; c < SWEEP_NCOLS; c++)
-        if (c != SWEEP_COL_SPREAD || spread) {
+        if ((c != SWEEP_COL_SPREAD || spread) && (c != SWEEP_COL_MACHINE || machine)) {
             head[k] = table_head[c];
             col[k++] = c;
         }
@@ -319,6 +332,7 @@ void sweep_table_cells(const struct sweep_result *r, char buf[SWEEP_NCOLS][SWEEP
         else
             snprintf(buf[10], sizeof buf[10], "-");
     }
+    snprintf(buf[SWEEP_COL_MACHINE], sizeof buf[0], "%s", r->machine[0] ? r->machine : "-");
     for (int i = 0; i < SWEEP_NCOLS; i++)
         cells[i] = buf[i];
 }
@@ -413,6 +427,8 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
         json_object_set_new(o, "index", json_integer(r->index));
         json_object_set_new(o, "variant", json_string(r->label));
         json_object_set_new(o, "dir", json_string(r->dir));
+        if (r->machine[0]) /* merged from shards */
+            json_object_set_new(o, "machine", json_string(r->machine));
         sweep_result_json(o, r);
         json_object_set_new(o, "peak_processes_min", num_or_null(r->peak_processes_min));
         json_object_set_new(o, "peak_processes_max", num_or_null(r->peak_processes_max));

@@ -43,6 +43,7 @@ struct sweep_result {
     double peak_processes_min, peak_processes_max;
     unsigned median_run;             /* 0-based: the run whose peak processes is the median */
     const struct sweep_result *runs; /* the nruns runs (not owned; NULL: none) */
+    char machine[64];                /* where it ran, merged from shards ("" otherwise) */
 };
 
 /* "peak_processes|p99|memory|sync|name|scenario" -> out. Returns 0, or -1 when unknown. */
@@ -85,8 +86,13 @@ json_t *sweep_json(const struct scenario *sc, const struct sweep_result *rows, s
                    double elapsed_s);
 char *sweep_csv(const struct sweep_result *rows, size_t n);
 
-#define SWEEP_NCOLS 11 /* columns at most: "spread" only with repeats */
+#define SWEEP_NCOLS                                                                                \
+    12 /* columns at most: "spread" only with repeats, "machine" only when                         \
+        * the rows ran on different machines */
 #define SWEEP_CELL_LEN (SWEEP_LABEL_LEN + 16)
+
+/* How many different machines the n rows ran on (rows merged from shards; 1 otherwise). */
+unsigned sweep_machines(const struct sweep_result *rows, size_t n);
 
 /* The columns the table of rows shows (the spread column only when a row stands for repeated
  * runs): their indices into every row's cells into col, their titles into head. Returns how

@@ -29,6 +29,8 @@
     X(sweep_table)                                                                                 \
     X(slots)                                                                                       \
     X(target_spec)                                                                                 \
+    X(shard)                                                                                       \
+    X(merge)                                                                                       \
     /* X(module) above this line */
 
 #define LJ_DECLARE_SUITE(m) Suite *m##_suite(void);
